@@ -1,0 +1,1 @@
+"""loopledger domain: events, store, projections, chains, metrics. Imports neither FastAPI nor Celery."""

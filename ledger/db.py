@@ -1,0 +1,104 @@
+"""Engine factory, transaction scope and column types shared by every table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import Session, sessionmaker
+from sqlmodel import SQLModel
+
+# Constraint names are part of the contract with ledger.errors: IntegrityErrors are translated
+# into domain errors by these names, so they must be stable across SQLite and PostgreSQL.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Money(sa.types.TypeDecorator[Decimal]):
+    """Exact decimal: NUMERIC on PostgreSQL, TEXT on SQLite (whose NUMERIC is a binary float)."""
+
+    impl = sa.Numeric(38, 10)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.String(64))
+        return dialect.type_descriptor(sa.Numeric(38, 10))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return format(Decimal(value), "f")
+        return Decimal(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(str(value)).normalize() if not isinstance(value, Decimal) else value.normalize()
+
+
+def json_type() -> sa.types.TypeEngine[Any]:
+    """JSONB on PostgreSQL, JSON text elsewhere."""
+    from sqlalchemy.dialects import postgresql
+
+    return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def create_db_engine(url: str, **kwargs: Any) -> Engine:
+    """Engine for either backend; SQLite gets WAL and writer serialisation (see _sqlite_pragmas)."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        _sqlite_pragmas(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    return sa.create_engine(url, **kwargs)
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    # pysqlite opens transactions lazily and as DEFERRED, so two writers could both read the log
+    # head and then collide. BEGIN IMMEDIATE takes the write lock up front, which serialises
+    # appends the way the row lock on ledger_head does on PostgreSQL.
+    @sa_event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @sa_event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction per command: commit once at the end, roll back on any error."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,213 @@
+"""Validation against ledger state: references, roles and lifecycle rules (spec/events.md).
+
+`check` reads state and returns a Plan (actors to register, references to index) or raises;
+it writes nothing, so a rejected event leaves no trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ledger.actors.models import Actor
+from ledger.errors import Conflict, ErrorItem, InvalidEvent
+from ledger.events import schemas as s
+from ledger.events.models import EventActor, EventRow, Retraction
+from ledger.events.refs import Reference, references
+from ledger.events.values import ActorObject, ActorType, Location, OrgKind
+from ledger.projections.models import Closure, FirmFounding
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the ledger knows of an actor's identity."""
+
+    id: str
+    type: str
+    name: str
+    kind: str | None
+    country: str | None = None
+    subdivision: str | None = None
+    city: str | None = None
+
+    @classmethod
+    def of_row(cls, row: Actor) -> Facts:
+        return cls(row.id, row.type, row.name, row.kind, row.country, row.subdivision, row.city)
+
+
+@dataclass
+class Plan:
+    registrations: list[Facts] = field(default_factory=list)
+    mentions: set[tuple[str, str]] = field(default_factory=set)
+    retract_seq: int | None = None
+    retract_actor: str | None = None
+
+
+def check(session: Session, event: s.Event, *, latest_allowed: dt.date) -> Plan:
+    errors: list[ErrorItem] = []
+    conflicts: list[ErrorItem] = []
+    plan = Plan()
+    if event.occurred_on > latest_allowed:
+        errors.append(ErrorItem(("occurred_on",), f"{event.occurred_on} is in the future (latest allowed {latest_allowed})"))
+
+    local: dict[str, Facts] = {}
+    if isinstance(event, s.ActorRegistered):
+        facts = _register(session, event.data, Reference("actor", ("data",), event.data), local, plan, errors, conflicts)
+        if facts is not None:
+            plan.mentions.add((facts.id, "actor"))
+    for ref in references(event):
+        facts = _resolve(session, ref, local, plan, errors, conflicts)
+        if facts is None:
+            continue
+        plan.mentions.add((facts.id, ref.role))
+        _lifecycle(session, event, ref, facts, errors)
+
+    if isinstance(event, s.EventRetracted):
+        target = _retraction_target(session, event, errors, conflicts)
+        if target is not None:
+            plan.retract_seq = target.seq
+            plan.retract_actor = str(target.data["id"]) if target.type == "actor.registered" else None
+
+    if errors:
+        raise InvalidEvent(errors + conflicts)
+    if conflicts:
+        raise Conflict(conflicts)
+    return plan
+
+
+def _resolve(
+    session: Session,
+    ref: Reference,
+    local: dict[str, Facts],
+    plan: Plan,
+    errors: list[ErrorItem],
+    conflicts: list[ErrorItem],
+) -> Facts | None:
+    if isinstance(ref.ref, ActorObject):
+        return _register(session, ref.ref, ref, local, plan, errors, conflicts)
+    known = _known(session, ref.ref, local)
+    if known is None:
+        errors.append(ErrorItem(ref.loc, f"unknown actor {ref.ref!r}: register it first or pass an object with id, type and name"))
+        return None
+    if ref.type is not None and known.type != ref.type:
+        errors.append(ErrorItem(ref.loc, f"actor {known.id!r} is a {known.type}, the {ref.role} must be a {ref.type.value}"))
+        return None
+    if ref.kind is not None and known.kind != ref.kind:
+        errors.append(ErrorItem(ref.loc, f"actor {known.id!r} is of kind {known.kind}, the {ref.role} must be of kind {ref.kind.value}"))
+        return None
+    return known
+
+
+def _known(session: Session, actor_id: str, local: dict[str, Facts]) -> Facts | None:
+    if actor_id in local:
+        return local[actor_id]
+    row = session.get(Actor, actor_id)
+    return None if row is None else Facts.of_row(row)
+
+
+def _register(
+    session: Session,
+    obj: ActorObject,
+    ref: Reference,
+    local: dict[str, Facts],
+    plan: Plan,
+    errors: list[ErrorItem],
+    conflicts: list[ErrorItem],
+) -> Facts | None:
+    actor_type = obj.type or ref.type or (ActorType.organization if obj.kind is not None else None)
+    kind = obj.kind or ref.kind
+    if actor_type is None:
+        errors.append(ErrorItem((*ref.loc, "type"), "type is required: organization or person"))
+        return None
+    if ref.type is not None and actor_type != ref.type:
+        errors.append(ErrorItem((*ref.loc, "type"), f"the {ref.role} must be a {ref.type.value}"))
+        return None
+    if ref.kind is not None and kind != ref.kind:
+        errors.append(ErrorItem((*ref.loc, "kind"), f"the {ref.role} must be of kind {ref.kind.value}"))
+        return None
+    if actor_type == ActorType.organization and kind is None:
+        errors.append(ErrorItem((*ref.loc, "kind"), "kind is required for an organization: " + ", ".join(k.value for k in OrgKind)))
+        return None
+    if actor_type == ActorType.person and kind is not None:
+        errors.append(ErrorItem((*ref.loc, "kind"), "a person has no organization kind"))
+        return None
+    loc: Location | None = obj.location
+    facts = Facts(
+        id=obj.id,
+        type=actor_type.value,
+        name=obj.name,
+        kind=None if kind is None else kind.value,
+        country=None if loc is None else loc.country,
+        subdivision=None if loc is None else loc.subdivision,
+        city=None if loc is None else loc.city,
+    )
+    known = _known(session, obj.id, local)
+    if known is None:
+        local[obj.id] = facts
+        plan.registrations.append(facts)
+        return facts
+    clashes = [
+        f"{name} {mine!r} (registered: {theirs!r})"
+        for name, mine, theirs in (
+            ("type", facts.type, known.type),
+            ("name", facts.name, known.name),
+            ("kind", facts.kind, known.kind),
+            ("country", facts.country, known.country),
+            ("subdivision", facts.subdivision, known.subdivision),
+            ("city", facts.city, known.city),
+        )
+        if mine is not None and mine != theirs
+    ]
+    if clashes:
+        conflicts.append(ErrorItem(ref.loc, f"actor {obj.id!r} is already registered with other facts: " + "; ".join(clashes)))
+        return None
+    return known
+
+
+def _lifecycle(session: Session, event: s.Event, ref: Reference, facts: Facts, errors: list[ErrorItem]) -> None:
+    on = event.occurred_on
+    if facts.kind == OrgKind.startup.value:
+        founding = session.get(FirmFounding, facts.id)
+        if isinstance(event, s.FirmFounded) and ref.role == "firm":
+            if founding is not None:
+                errors.append(ErrorItem(ref.loc, f"firm {facts.id!r} was already founded on {founding.founded_on} (event seq {founding.event_seq})"))
+        elif ref.founded:
+            if founding is None:
+                errors.append(ErrorItem(ref.loc, f"firm {facts.id!r} has no firm.founded event: found it first"))
+            elif founding.founded_on > on:
+                errors.append(ErrorItem(ref.loc, f"firm {facts.id!r} is founded on {founding.founded_on}, after this event's date {on}"))
+    closed_on = session.scalar(sa.select(sa.func.min(Closure.closed_on)).where(Closure.firm_id == facts.id))
+    if closed_on is not None and closed_on < on:
+        errors.append(ErrorItem(ref.loc, f"firm {facts.id!r} closed on {closed_on}: only event.retracted may follow"))
+
+
+def _retraction_target(
+    session: Session, event: s.EventRetracted, errors: list[ErrorItem], conflicts: list[ErrorItem]
+) -> EventRow | None:
+    loc = ("data", "event_id")
+    target = session.scalars(sa.select(EventRow).where(EventRow.event_id == str(event.data.event_id))).first()
+    if target is None:
+        errors.append(ErrorItem(loc, f"unknown event {event.data.event_id}"))
+        return None
+    if target.type == "event.retracted":
+        conflicts.append(ErrorItem(loc, "a retraction cannot be retracted"))
+        return None
+    done = session.get(Retraction, target.seq)
+    if done is not None:
+        conflicts.append(ErrorItem(loc, f"event {event.data.event_id} is already retracted (by seq {done.retraction_seq})"))
+        return None
+    if target.type == "actor.registered":
+        actor_id = str(target.data["id"])
+        in_use = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(EventActor)
+            .where(EventActor.actor_id == actor_id, EventActor.event_seq != target.seq)
+            .where(~EventActor.event_seq.in_(sa.select(Retraction.target_seq)))  # type: ignore[attr-defined]
+        )
+        if in_use:
+            conflicts.append(ErrorItem(loc, f"actor {actor_id!r} is referenced by {in_use} live event(s): retract those first"))
+            return None
+    return target
