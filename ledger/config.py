@@ -10,7 +10,6 @@ class Settings(BaseSettings):
     # Embedded default: a broker that needs no server (kombu's SQLAlchemy transport on a file).
     broker_url: str = "sqla+sqlite:///./loopledger-broker.db"
     max_body_bytes: int = 16 * 1024 * 1024
-    max_batch_events: int = 10_000
     # Future-dated events are rejected beyond today + this many days (events.md).
     future_tolerance_days: int = 1
     log_level: str = "info"

@@ -303,8 +303,11 @@ EVENT_TYPES: tuple[str, ...] = tuple(
 )
 
 
+MAX_BATCH_EVENTS = 10_000
+
+
 class EventBatch(Frozen):
-    events: list[Event] = Field(min_length=1)
+    events: list[Event] = Field(min_length=1, max_length=MAX_BATCH_EVENTS)
 
 
 __all__ = [

@@ -1,0 +1,45 @@
+"""Application factory: every engine and setting is built here, never at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import problems
+from api.limits import BodySizeLimit
+from api.routes import actors, events, health
+from ledger.config import Settings
+from ledger.db import create_db_engine, make_session_factory
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = create_db_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="loopledger",
+        version="1.0.0",
+        summary="Event ledger of venture lifecycles, recycling chains and regional loop metrics",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    problems.install(app)
+    app.include_router(events.router)
+    app.include_router(actors.router)
+    app.include_router(health.router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Entry point for `uvicorn --factory api.app:app_from_env`."""
+    return create_app(Settings())

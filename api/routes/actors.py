@@ -1,0 +1,35 @@
+"""Actors: list and profile."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import SessionDep
+from api.schemas import PROBLEM_RESPONSES, ActorsPublic
+from ledger.actors import service as actors_service
+from ledger.events.values import ACTOR_ID_PATTERN, OrgKind
+
+router = APIRouter(prefix="/v1/actors", tags=["actors"])
+
+
+@router.get("", response_model=ActorsPublic, responses=PROBLEM_RESPONSES)
+def list_actors(
+    session: SessionDep,
+    kind: OrgKind | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="substring of name or id, case-insensitive")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: Annotated[str | None, Query(pattern=ACTOR_ID_PATTERN)] = None,
+) -> ActorsPublic:
+    """List actors by id; pass next_cursor back as cursor for the next page."""
+    actors, next_cursor = actors_service.get_all(
+        session, kind=None if kind is None else kind.value, q=q, limit=limit, cursor=cursor
+    )
+    return ActorsPublic.model_validate({"actors": actors, "next_cursor": next_cursor})
+
+
+@router.get("/{actor_id:path}", responses=PROBLEM_RESPONSES)
+def get_actor(actor_id: str, session: SessionDep) -> dict[str, Any]:
+    """Profile: type, kind, location now, lifecycle, people and roles, investments."""
+    return actors_service.get_profile_or_raise(session, actor_id=actor_id)

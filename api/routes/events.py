@@ -1,0 +1,68 @@
+"""The event log over HTTP: append one, append a batch, read the log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response
+
+from api.deps import SessionDep, SettingsDep
+from api.schemas import (
+    PROBLEM_RESPONSES,
+    AppendedPublic,
+    BatchItemPublic,
+    BatchPublic,
+    EventDetailPublic,
+    EventsPublic,
+)
+from ledger.errors import InvalidEvent
+from ledger.events import service as events_service
+from ledger.events.schemas import EVENT_TYPES, Event, EventBatch
+
+router = APIRouter(prefix="/v1/events", tags=["events"])
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=AppendedPublic,
+    responses={200: {"model": AppendedPublic, "description": "Identical replay of a known event_id"}, **PROBLEM_RESPONSES},
+)
+def post_event(event: Annotated[Event, Body()], session: SessionDep, settings: SettingsDep, response: Response) -> AppendedPublic:
+    """Append one event; an identical replay answers 200 with the original seq."""
+    with session.begin():
+        (result,) = events_service.append(session, events=[event], future_tolerance_days=settings.future_tolerance_days)
+    if result.duplicate:
+        response.status_code = 200
+    return AppendedPublic(event_id=result.event_id, seq=result.seq, recorded_at=result.recorded_at, duplicate=result.duplicate)
+
+
+@router.post("/batch", status_code=201, response_model=BatchPublic, responses=PROBLEM_RESPONSES)
+def post_batch(batch: EventBatch, session: SessionDep, settings: SettingsDep) -> BatchPublic:
+    """Append events atomically and in order; one bad event rejects the batch."""
+    with session.begin():
+        results = events_service.append(session, events=batch.events, future_tolerance_days=settings.future_tolerance_days)
+    return BatchPublic(results=[BatchItemPublic(event_id=r.event_id, seq=r.seq, duplicate=r.duplicate) for r in results])
+
+
+@router.get("", response_model=EventsPublic, responses=PROBLEM_RESPONSES)
+def list_events(
+    session: SessionDep,
+    after_seq: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    type: Annotated[list[str] | None, Query(description="event type; repeat to ask for several")] = None,
+    actor: Annotated[str | None, Query(max_length=200)] = None,
+) -> EventsPublic:
+    """Read the log in seq order; follow next_after_seq until it is null."""
+    types = type or []
+    unknown = [t for t in types if t not in EVENT_TYPES]
+    if unknown:
+        raise InvalidEvent(f"unknown event type(s) {', '.join(unknown)}", loc=("query", "type"))
+    events, next_after = events_service.get_all(session, after_seq=after_seq, limit=limit, types=types, actor=actor)
+    return EventsPublic.model_validate({"events": events, "next_after_seq": next_after})
+
+
+@router.get("/{event_id}", response_model=EventDetailPublic, responses=PROBLEM_RESPONSES)
+def get_event(event_id: str, session: SessionDep) -> EventDetailPublic:
+    """One event with its seq, recorded_at and the retraction that undid it, if any."""
+    return EventDetailPublic.model_validate(events_service.get_by_event_id_or_raise(session, event_id=event_id))

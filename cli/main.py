@@ -1,0 +1,171 @@
+"""The `loopledger` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ledger import migrate
+from ledger.config import Settings
+from ledger.db import create_db_engine, make_session_factory, unit_of_work
+from ledger.errors import LedgerError
+
+app = typer.Typer(help="loopledger: venture lifecycles, recycling chains, regional loop metrics.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console()
+err = Console(stderr=True)
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    settings = Settings()
+    engine = create_db_engine(settings.database_url)
+    migrate.upgrade(engine, revision)
+    console.print(f"schema at [bold]{migrate.current_revision(engine)}[/] ({_safe_url(settings.database_url)})")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the schema revision of the configured database and the head revision."""
+    engine = create_db_engine(Settings().database_url)
+    console.print(f"current: {migrate.current_revision(engine)}  head: {migrate.head_revision()}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _require_schema(settings: Settings) -> None:
+    engine = create_db_engine(settings.database_url)
+    current, head = migrate.current_revision(engine), migrate.head_revision()
+    engine.dispose()
+    if current != head:
+        err.print(f"[red]database schema is at {current}, head is {head}[/]: run `loopledger db upgrade` first")
+        raise typer.Exit(2)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(help="server processes")] = 1,
+) -> None:
+    """Serve the HTTP API."""
+    import uvicorn
+
+    settings = Settings()
+    _require_schema(settings)
+    console.print(f"serving on http://{host}:{port} (database {_safe_url(settings.database_url)}); Ctrl-C stops")
+    uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level=settings.log_level)
+
+
+@app.command()
+def rebuild() -> None:
+    """Drop all projections and replay them from the event log."""
+    from ledger.projections.rebuild import rebuild as replay
+
+    settings = Settings()
+    _require_schema(settings)
+    factory = make_session_factory(create_db_engine(settings.database_url))
+    with Progress(
+        TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=False
+    ) as bar:
+        task = bar.add_task("replay", total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        with unit_of_work(factory) as session:
+            count = replay(session, progress=report)
+    console.print(f"rebuilt projections from {count} events")
+
+
+def load_file(path: Path, settings: Settings) -> tuple[int, int]:
+    """Append the events of a JSON file ({"events": [...]}) in batches; returns (new, duplicates)."""
+    from ledger.events import service as events_service
+    from ledger.events.schemas import MAX_BATCH_EVENTS, EventBatch
+
+    doc = json.loads(path.read_text())
+    raw = doc["events"] if isinstance(doc, dict) else doc
+    factory = make_session_factory(create_db_engine(settings.database_url))
+    new = dup = 0
+    for start in range(0, len(raw), MAX_BATCH_EVENTS):
+        batch = EventBatch.model_validate({"events": raw[start : start + MAX_BATCH_EVENTS]})
+        with unit_of_work(factory) as session:
+            results = events_service.append(session, events=batch.events, future_tolerance_days=settings.future_tolerance_days)
+        dup += sum(r.duplicate for r in results)
+        new += sum(not r.duplicate for r in results)
+    return new, dup
+
+
+@app.command()
+def load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON file with an events list")]) -> None:
+    """Append the events of a JSON file (atomic per batch of 10,000; replays are no-ops)."""
+    settings = Settings()
+    _require_schema(settings)
+    try:
+        new, dup = load_file(path, settings)
+    except LedgerError as exc:
+        err.print(f"[red]rejected, nothing from the failing batch was written:[/] {exc}")
+        raise typer.Exit(1) from None
+    console.print(f"{path.name}: {new} new events, {dup} already in the ledger")
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="keep serving the API afterwards")] = True,
+) -> None:
+    """Migrate, load the built-in example, print a summary and keep serving the API."""
+    settings = Settings()
+    engine = create_db_engine(settings.database_url)
+    migrate.upgrade(engine)
+    example = EXAMPLES / "worked-example.json"
+    new, dup = load_file(example, settings)
+    console.print(f"loaded {example.name}: {new} new events, {dup} already present")
+    _print_summary(settings)
+    if serve_api:
+        serve(host=host, port=port, workers=1)
+
+
+def _print_summary(settings: Settings) -> None:
+    import sqlalchemy as sa
+
+    from ledger.actors.models import Actor
+    from ledger.events import service as events_service
+    from ledger.projections import models as m
+
+    factory = make_session_factory(create_db_engine(settings.database_url))
+    with factory() as session:
+        table = Table(title="ledger contents")
+        table.add_column("what")
+        table.add_column("count", justify="right")
+        rows = [
+            ("events (log head seq)", events_service.head_seq(session)),
+            ("actors", session.scalar(sa.select(sa.func.count()).select_from(Actor))),
+            ("firms founded", session.scalar(sa.select(sa.func.count()).select_from(m.FirmFounding))),
+            ("funding rounds", session.scalar(sa.select(sa.func.count()).select_from(m.FundingRound))),
+            ("exits", session.scalar(sa.select(sa.func.count()).select_from(m.FirmExit))),
+            ("licensing deals", session.scalar(sa.select(sa.func.count()).select_from(m.LicenseDeal))),
+        ]
+        for what, count in rows:
+            table.add_row(what, str(count))
+    console.print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    sys.exit(app())
