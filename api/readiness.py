@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from kombu import Connection
+from kombu.connection import Connection
 from sqlalchemy.engine import Engine
 
 from api.schemas import CheckPublic
@@ -31,7 +31,7 @@ def migrations(engine: Engine) -> CheckPublic:
 
 def broker(url: str, timeout: float = 2.0) -> CheckPublic:
     try:
-        with Connection(url, connect_timeout=timeout) as conn:
+        with Connection(url, connect_timeout=timeout) as conn:  # type: ignore[no-untyped-call]
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
     except Exception as exc:
         return CheckPublic(ok=False, detail=f"unreachable: {type(exc).__name__}: {exc}"[:500])

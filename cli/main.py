@@ -80,9 +80,7 @@ def rebuild() -> None:
     settings = Settings()
     _require_schema(settings)
     factory = make_session_factory(create_db_engine(settings.database_url))
-    with Progress(
-        TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=False
-    ) as bar:
+    with Progress(TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=False) as bar:
         task = bar.add_task("replay", total=None)
 
         def report(done: int, total: int) -> None:

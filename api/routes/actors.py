@@ -23,9 +23,7 @@ def list_actors(
     cursor: Annotated[str | None, Query(pattern=ACTOR_ID_PATTERN)] = None,
 ) -> ActorsPublic:
     """List actors by id; pass next_cursor back as cursor for the next page."""
-    actors, next_cursor = actors_service.get_all(
-        session, kind=None if kind is None else kind.value, q=q, limit=limit, cursor=cursor
-    )
+    actors, next_cursor = actors_service.get_all(session, kind=None if kind is None else kind.value, q=q, limit=limit, cursor=cursor)
     return ActorsPublic.model_validate({"actors": actors, "next_cursor": next_cursor})
 
 

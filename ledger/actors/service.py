@@ -82,9 +82,7 @@ def get_profile_or_raise(session: Session, *, actor_id: str) -> dict[str, Any]:
     actor = get_or_raise(session, actor_id=actor_id)
     profile = summary(actor)
     founding = session.get(m.FirmFounding, actor_id)
-    profile["location_now"] = (
-        location_on(session, firm_id=actor_id, on=dt.date.max) if founding is not None else profile["location"]
-    )
+    profile["location_now"] = location_on(session, firm_id=actor_id, on=dt.date.max) if founding is not None else profile["location"]
     profile["lifecycle"] = _lifecycle(session, actor_id, founding)
     profile["people"] = [
         {
@@ -115,22 +113,33 @@ def get_profile_or_raise(session: Session, *, actor_id: str) -> dict[str, Any]:
         first_founded[f.firm_id] = min(f.since, first_founded.get(f.firm_id, f.since))
     profile["founded"] = [{"firm": firm, "since": since.isoformat()} for firm, since in sorted(first_founded.items())]
     profile["investments"] = [
-        {"firm": r.firm_id, "round": r.round, "on": r.occurred_on.isoformat(), "amount": _money(i.amount, i.amount_currency, i.amount_usd), "seq": r.event_seq}
+        {
+            "firm": r.firm_id,
+            "round": r.round,
+            "on": r.occurred_on.isoformat(),
+            "amount": _money(i.amount, i.amount_currency, i.amount_usd),
+            "seq": r.event_seq,
+        }
         for i, r in session.execute(
             sa.select(m.RoundInvestor, m.FundingRound)
             .join(m.FundingRound, m.FundingRound.event_seq == m.RoundInvestor.event_seq)
             .where(m.RoundInvestor.investor_id == actor_id)
             .order_by(m.FundingRound.occurred_on, m.FundingRound.event_seq)
-        ).tuples()
+        )
     ]
     profile["fund_commitments"] = [
-        {"fund": r.fund_id, "on": r.occurred_on.isoformat(), "commitment": _money(lp.commitment, lp.commitment_currency, lp.commitment_usd), "seq": r.event_seq}
+        {
+            "fund": r.fund_id,
+            "on": r.occurred_on.isoformat(),
+            "commitment": _money(lp.commitment, lp.commitment_currency, lp.commitment_usd),
+            "seq": r.event_seq,
+        }
         for lp, r in session.execute(
             sa.select(m.FundLp, m.FundRaise)
             .join(m.FundRaise, m.FundRaise.event_seq == m.FundLp.event_seq)
             .where(m.FundLp.lp_id == actor_id)
             .order_by(m.FundRaise.occurred_on, m.FundRaise.event_seq)
-        ).tuples()
+        )
     ]
     profile["associations"] = [
         {"association": a.association_id, "joined_on": a.joined_on.isoformat()}
@@ -158,7 +167,9 @@ def _lifecycle(session: Session, firm_id: str, founding: m.FirmFounding | None) 
             "business_model": founding.business_model,
             "founders": [
                 {"person": f.person_id, "since": f.since.isoformat()}
-                for f in session.scalars(sa.select(m.Founder).where(m.Founder.firm_id == firm_id).order_by(m.Founder.since, m.Founder.event_seq))
+                for f in session.scalars(
+                    sa.select(m.Founder).where(m.Founder.firm_id == firm_id).order_by(m.Founder.since, m.Founder.event_seq)
+                )
             ],
             "origins": [
                 {"org": o.org_id, "relation": o.relation}
@@ -167,15 +178,22 @@ def _lifecycle(session: Session, firm_id: str, founding: m.FirmFounding | None) 
             "seq": founding.event_seq,
         }
     rounds = []
-    for r in session.scalars(sa.select(m.FundingRound).where(m.FundingRound.firm_id == firm_id).order_by(m.FundingRound.occurred_on, m.FundingRound.event_seq)):
-        investors = session.scalars(sa.select(m.RoundInvestor).where(m.RoundInvestor.event_seq == r.event_seq).order_by(m.RoundInvestor.position))
+    for r in session.scalars(
+        sa.select(m.FundingRound).where(m.FundingRound.firm_id == firm_id).order_by(m.FundingRound.occurred_on, m.FundingRound.event_seq)
+    ):
+        investors = session.scalars(
+            sa.select(m.RoundInvestor).where(m.RoundInvestor.event_seq == r.event_seq).order_by(m.RoundInvestor.position)
+        )
         rounds.append(
             {
                 "on": r.occurred_on.isoformat(),
                 "round": r.round,
                 "amount": _money(r.amount, r.amount_currency, r.amount_usd),
                 "valuation_post": _money(r.valuation_post, r.valuation_post_currency, r.valuation_post_usd),
-                "investors": [{"investor": i.investor_id, "amount": _money(i.amount, i.amount_currency, i.amount_usd), "lead": i.lead} for i in investors],
+                "investors": [
+                    {"investor": i.investor_id, "amount": _money(i.amount, i.amount_currency, i.amount_usd), "lead": i.lead}
+                    for i in investors
+                ],
                 "seq": r.event_seq,
             }
         )
@@ -197,11 +215,15 @@ def _lifecycle(session: Session, firm_id: str, founding: m.FirmFounding | None) 
         )
     ]
     exits = []
-    for x in session.scalars(sa.select(m.FirmExit).where(m.FirmExit.firm_id == firm_id).order_by(m.FirmExit.occurred_on, m.FirmExit.event_seq)):
+    for x in session.scalars(
+        sa.select(m.FirmExit).where(m.FirmExit.firm_id == firm_id).order_by(m.FirmExit.occurred_on, m.FirmExit.event_seq)
+    ):
         proceeds = (
             [
                 {"actor": p.actor_id, "amount": _money(p.amount, p.amount_currency, p.amount_usd)}
-                for p in session.scalars(sa.select(m.ExitProceeds).where(m.ExitProceeds.event_seq == x.event_seq).order_by(m.ExitProceeds.position))
+                for p in session.scalars(
+                    sa.select(m.ExitProceeds).where(m.ExitProceeds.event_seq == x.event_seq).order_by(m.ExitProceeds.position)
+                )
             ]
             if x.has_proceeds
             else None
@@ -220,12 +242,16 @@ def _lifecycle(session: Session, firm_id: str, founding: m.FirmFounding | None) 
         )
     relocations = [
         {"on": r.occurred_on.isoformat(), "location": _location(r.country, r.subdivision, r.city), "seq": r.event_seq}
-        for r in session.scalars(sa.select(m.Relocation).where(m.Relocation.firm_id == firm_id).order_by(m.Relocation.occurred_on, m.Relocation.event_seq))
+        for r in session.scalars(
+            sa.select(m.Relocation).where(m.Relocation.firm_id == firm_id).order_by(m.Relocation.occurred_on, m.Relocation.event_seq)
+        )
     ]
     closure = session.scalars(sa.select(m.Closure).where(m.Closure.firm_id == firm_id).order_by(m.Closure.closed_on)).first()
     headcount = [
         {"on": h.reported_on.isoformat(), "employees": h.employees, "seq": h.event_seq}
-        for h in session.scalars(sa.select(m.Headcount).where(m.Headcount.firm_id == firm_id).order_by(m.Headcount.reported_on, m.Headcount.event_seq))
+        for h in session.scalars(
+            sa.select(m.Headcount).where(m.Headcount.firm_id == firm_id).order_by(m.Headcount.reported_on, m.Headcount.event_seq)
+        )
     ]
     return {
         "founded": founded,

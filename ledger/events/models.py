@@ -38,9 +38,7 @@ class LedgerHead(SQLModel, table=True):
     id: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
     last_seq: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
     last_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
-    last_recorded_at: dt.datetime | None = Field(
-        default=None, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=True)
-    )
+    last_recorded_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=True))
 
 
 class EventActor(SQLModel, table=True):
@@ -60,6 +58,4 @@ class Retraction(SQLModel, table=True):
     __tablename__ = "retraction"
 
     target_seq: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("event.seq"), primary_key=True))
-    retraction_seq: int = Field(
-        sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("event.seq"), nullable=False, unique=True)
-    )
+    retraction_seq: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("event.seq"), nullable=False, unique=True))

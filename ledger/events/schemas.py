@@ -311,11 +311,11 @@ class EventBatch(Frozen):
 
 
 __all__ = [
+    "EVENT_ADAPTER",
+    "EVENT_TYPES",
     "ActorObject",
     "ActorRef",
     "Event",
     "EventBatch",
-    "EVENT_ADAPTER",
-    "EVENT_TYPES",
     "OrgKind",
 ]

@@ -118,9 +118,7 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def _stored(session: Session, event_id: str) -> tuple[str, Appended] | None:
-    row = session.execute(
-        sa.select(EventRow.body_hash, EventRow.seq, EventRow.recorded_at).where(EventRow.event_id == event_id)
-    ).first()
+    row = session.execute(sa.select(EventRow.body_hash, EventRow.seq, EventRow.recorded_at).where(EventRow.event_id == event_id)).first()
     if row is None:
         return None
     recorded_at = _aware(row.recorded_at)
@@ -156,9 +154,7 @@ def get_by_event_id_or_raise(session: Session, *, event_id: str) -> dict[str, An
     if row is None:
         raise NotFound(f"no event {event_id!r}", loc=("event_id",))
     retraction = session.scalar(
-        sa.select(EventRow.event_id)
-        .join(Retraction, Retraction.retraction_seq == EventRow.seq)
-        .where(Retraction.target_seq == row.seq)
+        sa.select(EventRow.event_id).join(Retraction, Retraction.retraction_seq == EventRow.seq).where(Retraction.target_seq == row.seq)
     )
     return envelope(row, retraction, with_retraction=True)
 

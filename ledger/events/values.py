@@ -86,6 +86,8 @@ def _currency(value: str) -> str:
 
 CountryCode = Annotated[str, AfterValidator(_country)]
 CurrencyCode = Annotated[str, AfterValidator(_currency)]
+
+
 def _plain_decimal(value: Decimal) -> str:
     # One spelling per number ("1000000", not "1E+6" or "1000000.00") so replays hash identically.
     text = format(value.normalize(), "f")
@@ -110,7 +112,7 @@ class Location(Frozen):
         if value is None:
             return None
         code = value.strip().upper()
-        sub = pycountry.subdivisions.get(code=code)
+        sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
         if sub is None:
             raise ValueError(f"unknown ISO 3166-2 subdivision code {value!r}")
         country = info.data.get("country")

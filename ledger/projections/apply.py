@@ -68,9 +68,7 @@ def _firm_founded(session: Session, e: Any, seq: int) -> None:
     for i, founder in enumerate(d.founders):
         session.add(m.Founder(event_seq=seq, position=i, firm_id=firm_id, person_id=ref_id(founder), since=e.occurred_on))
     for i, origin in enumerate(d.origins):
-        session.add(
-            m.FirmOrigin(event_seq=seq, position=i, firm_id=firm_id, org_id=ref_id(origin.org), relation=origin.relation.value)
-        )
+        session.add(m.FirmOrigin(event_seq=seq, position=i, firm_id=firm_id, org_id=ref_id(origin.org), relation=origin.relation.value))
 
 
 def _person_joined(session: Session, e: Any, seq: int) -> None:
@@ -102,9 +100,7 @@ def _funding_round(session: Session, e: Any, seq: int) -> None:
     )
     for i, inv in enumerate(d.investors):
         session.add(
-            m.RoundInvestor(
-                event_seq=seq, position=i, investor_id=ref_id(inv.investor), lead=inv.lead, **_money("amount", inv.amount)
-            )
+            m.RoundInvestor(event_seq=seq, position=i, investor_id=ref_id(inv.investor), lead=inv.lead, **_money("amount", inv.amount))
         )
 
 
@@ -149,7 +145,12 @@ def _relocated(session: Session, e: Any, seq: int) -> None:
     loc = d.location
     session.add(
         m.Relocation(
-            event_seq=seq, firm_id=ref_id(d.firm), occurred_on=e.occurred_on, country=loc.country, subdivision=loc.subdivision, city=loc.city
+            event_seq=seq,
+            firm_id=ref_id(d.firm),
+            occurred_on=e.occurred_on,
+            country=loc.country,
+            subdivision=loc.subdivision,
+            city=loc.city,
         )
     )
 
@@ -176,9 +177,7 @@ def _fund_raised(session: Session, e: Any, seq: int) -> None:
 
 def _association_joined(session: Session, e: Any, seq: int) -> None:
     d: s.AssociationJoinedData = e.data
-    session.add(
-        m.AssociationMembership(event_seq=seq, org_id=ref_id(d.org), association_id=ref_id(d.association), joined_on=e.occurred_on)
-    )
+    session.add(m.AssociationMembership(event_seq=seq, org_id=ref_id(d.org), association_id=ref_id(d.association), joined_on=e.occurred_on))
 
 
 def _headcount(session: Session, e: Any, seq: int) -> None:

@@ -12,7 +12,6 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ledger.db import Money
 from ledger.columns import (
     actor_ref,
     currency_col,
@@ -22,6 +21,7 @@ from ledger.columns import (
     source_event,
     text_col,
 )
+from ledger.db import Money
 
 
 class FirmFounding(SQLModel, table=True):

@@ -173,7 +173,9 @@ def _lifecycle(session: Session, event: s.Event, ref: Reference, facts: Facts, e
         founding = session.get(FirmFounding, facts.id)
         if isinstance(event, s.FirmFounded) and ref.role == "firm":
             if founding is not None:
-                errors.append(ErrorItem(ref.loc, f"firm {facts.id!r} was already founded on {founding.founded_on} (event seq {founding.event_seq})"))
+                errors.append(
+                    ErrorItem(ref.loc, f"firm {facts.id!r} was already founded on {founding.founded_on} (event seq {founding.event_seq})")
+                )
         elif ref.founded:
             if founding is None:
                 errors.append(ErrorItem(ref.loc, f"firm {facts.id!r} has no firm.founded event: found it first"))
@@ -184,9 +186,7 @@ def _lifecycle(session: Session, event: s.Event, ref: Reference, facts: Facts, e
         errors.append(ErrorItem(ref.loc, f"firm {facts.id!r} closed on {closed_on}: only event.retracted may follow"))
 
 
-def _retraction_target(
-    session: Session, event: s.EventRetracted, errors: list[ErrorItem], conflicts: list[ErrorItem]
-) -> EventRow | None:
+def _retraction_target(session: Session, event: s.EventRetracted, errors: list[ErrorItem], conflicts: list[ErrorItem]) -> EventRow | None:
     loc = ("data", "event_id")
     target = session.scalars(sa.select(EventRow).where(EventRow.event_id == str(event.data.event_id))).first()
     if target is None:
