@@ -3,7 +3,10 @@
 from sqlmodel import SQLModel
 
 import ledger.actors.models
+import ledger.chains.models
 import ledger.events.models
-import ledger.projections.models  # noqa: F401
+import ledger.projections.models
+import ledger.regions.models
+import ledger.tasks.models  # noqa: F401
 
 metadata = SQLModel.metadata

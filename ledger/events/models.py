@@ -39,6 +39,9 @@ class LedgerHead(SQLModel, table=True):
     last_seq: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
     last_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
     last_recorded_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=True))
+    # Set by the append that finds no catch-up queued; cleared when a worker starts one.
+    # This is how a burst of appends coalesces into one background task (workers/dispatch.py).
+    dispatch_pending: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
 
 
 class EventActor(SQLModel, table=True):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, TypeAdapter, field_serializer, model_validator
+from pydantic import Field, TypeAdapter, ValidationInfo, field_serializer, field_validator
 
 from ledger.events.values import (
     ActorObject,
@@ -108,11 +108,14 @@ class LicenseDealData(Frozen):
     milestones: Money | None = None
     royalty_pct: Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
 
-    @model_validator(mode="after")
-    def _distinct_parties(self) -> LicenseDealData:
-        if ref_id(self.licensor) == ref_id(self.licensee):
+    # Field validators rather than model validators, so the error is located at the field at fault.
+    @field_validator("licensee")
+    @classmethod
+    def _distinct_parties(cls, value: ActorRef, info: ValidationInfo) -> ActorRef:
+        licensor = info.data.get("licensor")
+        if licensor is not None and ref_id(licensor) == ref_id(value):
             raise ValueError("licensor and licensee must differ")
-        return self
+        return value
 
 
 class Proceeds(Frozen):
@@ -134,11 +137,13 @@ class AcquisitionData(Frozen):
     price: Money | None = None
     proceeds: list[Proceeds] | None = Field(default=None, max_length=10_000)
 
-    @model_validator(mode="after")
-    def _not_self(self) -> AcquisitionData:
-        if ref_id(self.firm) == ref_id(self.acquirer):
+    @field_validator("acquirer")
+    @classmethod
+    def _not_self(cls, value: ActorRef, info: ValidationInfo) -> ActorRef:
+        firm = info.data.get("firm")
+        if firm is not None and ref_id(firm) == ref_id(value):
             raise ValueError("a firm cannot acquire itself")
-        return self
+        return value
 
 
 class RelocatedData(Frozen):
@@ -177,11 +182,12 @@ class FxRateData(Frozen):
     currency: CurrencyCode
     usd_per_unit: Annotated[Amount, Field(gt=0)]
 
-    @model_validator(mode="after")
-    def _not_usd(self) -> FxRateData:
-        if self.currency == "USD":
+    @field_validator("currency")
+    @classmethod
+    def _not_usd(cls, value: str) -> str:
+        if value == "USD":
             raise ValueError("USD needs no rate")
-        return self
+        return value
 
 
 class RetractedData(Frozen):

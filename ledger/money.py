@@ -1,0 +1,47 @@
+"""USD conversion through fx.rate events (spec: latest rate on or before the date)."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ledger.projections.models import FxRate
+
+
+class FxTable:
+    """All fx.rate facts in memory (they are few), answering 'USD per unit on date d'."""
+
+    def __init__(self, rates: dict[str, list[tuple[dt.date, int, Decimal]]]) -> None:
+        self._rates = {cur: sorted(rows) for cur, rows in rates.items()}
+        self._dates = {cur: [r[0] for r in rows] for cur, rows in self._rates.items()}
+
+    @classmethod
+    def load(cls, session: Session) -> FxTable:
+        rates: dict[str, list[tuple[dt.date, int, Decimal]]] = defaultdict(list)
+        for row in session.execute(sa.select(FxRate.currency, FxRate.valid_from, FxRate.event_seq, FxRate.usd_per_unit)):
+            rates[row.currency].append((row.valid_from, row.event_seq, row.usd_per_unit))
+        return cls(rates)
+
+    def rate(self, currency: str, on: dt.date) -> Decimal | None:
+        dates = self._dates.get(currency)
+        if not dates:
+            return None
+        i = bisect.bisect_right(dates, on)
+        # Several rates on one day: the one recorded last (highest seq) wins, it sorts last.
+        return None if i == 0 else self._rates[currency][i - 1][2]
+
+    def usd(self, amount: Decimal | None, currency: str | None, usd: Decimal | None, on: dt.date) -> Decimal | None:
+        """The USD value: given `usd`, else the amount itself for USD, else via the rate; None if unknown."""
+        if amount is None:
+            return None
+        if usd is not None:
+            return usd
+        if currency == "USD":
+            return amount
+        rate = None if currency is None else self.rate(currency, on)
+        return None if rate is None else amount * rate
