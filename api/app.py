@@ -9,9 +9,11 @@ from fastapi import FastAPI
 
 from api import problems
 from api.limits import BodySizeLimit
-from api.routes import actors, events, health
+from api.routes import actors, chains, events, health, regions, status, tasks
 from ledger.config import Settings
 from ledger.db import create_db_engine, make_session_factory
+from workers.app import create_celery
+from workers.dispatch import Dispatcher
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -32,10 +34,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.dispatcher = Dispatcher(create_celery(settings), app.state.session_factory, settings)
     problems.install(app)
     app.include_router(events.router)
+    app.include_router(chains.router)
     app.include_router(actors.router)
+    app.include_router(regions.router)
+    app.include_router(tasks.router)
     app.include_router(health.router)
+    app.include_router(status.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
 

@@ -91,6 +91,38 @@ def rebuild() -> None:
     console.print(f"rebuilt projections from {count} events")
 
 
+@app.command()
+def worker(
+    pool: Annotated[str, typer.Option(help="solo (one task at a time), prefork or threads")] = "solo",
+    concurrency: Annotated[int, typer.Option(help="processes or threads for prefork/threads")] = 2,
+    beat: Annotated[bool, typer.Option("--beat/--no-beat", help="also run the periodic sweep in this process")] = False,
+) -> None:
+    """Start a Celery worker on the configured broker (LOOPLEDGER_BROKER_URL)."""
+    from workers.app import app as celery_app
+
+    settings = Settings()
+    _require_schema(settings)
+    argv = ["worker", f"--pool={pool}", f"--concurrency={concurrency}", f"--loglevel={settings.log_level.upper()}"]
+    if beat:
+        argv += ["--beat", f"--schedule={_beat_schedule_path()}"]
+    celery_app.worker_main(argv)
+
+
+@app.command("beat")
+def beat_command() -> None:
+    """Start the scheduler that enqueues the periodic sweep (one per deployment)."""
+    from workers.app import app as celery_app
+
+    settings = Settings()
+    celery_app.start(["beat", f"--loglevel={settings.log_level.upper()}", f"--schedule={_beat_schedule_path()}"])
+
+
+def _beat_schedule_path() -> str:
+    import tempfile
+
+    return str(Path(tempfile.gettempdir()) / "loopledger-beat-schedule")
+
+
 def load_file(path: Path, settings: Settings) -> tuple[int, int]:
     """Append the events of a JSON file ({"events": [...]}) in batches; returns (new, duplicates)."""
     from ledger.events import service as events_service

@@ -13,3 +13,9 @@ class Settings(BaseSettings):
     # Future-dated events are rejected beyond today + this many days (events.md).
     future_tolerance_days: int = 1
     log_level: str = "info"
+    # Background work: appends wait this long before a catch-up runs, so bursts coalesce.
+    dispatch_delay_seconds: float = 0.5
+    # Redis redelivers a task a dead worker had taken after this long (longer than any countdown).
+    visibility_timeout_seconds: int = 3600
+    # Beat re-checks the watermark this often, so work enqueued while the broker was down runs.
+    sweep_interval_seconds: float = 15.0

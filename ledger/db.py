@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -48,6 +49,16 @@ class Money(sa.types.TypeDecorator[Decimal]):
         return Decimal(str(value)).normalize() if not isinstance(value, Decimal) else value.normalize()
 
 
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """Everything stored is UTC: say so for SQLite's naive datetimes, and convert PostgreSQL's,
+    which come back in the session's TimeZone (recorded_at is hashed into the chain as text)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
 def json_type() -> sa.types.TypeEngine[Any]:
     """JSONB on PostgreSQL, JSON text elsewhere."""
     from sqlalchemy.dialects import postgresql
@@ -88,6 +99,19 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+@contextmanager
+def read_snapshot(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A read-only transaction that sees one consistent state of the database throughout."""
+    session = factory()
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        yield session
+        session.rollback()
+    finally:
+        session.close()
 
 
 @contextmanager

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from api.deps import SessionDep, SettingsDep
 from api.schemas import (
@@ -15,6 +17,7 @@ from api.schemas import (
     EventDetailPublic,
     EventsPublic,
 )
+from ledger.config import Settings
 from ledger.errors import InvalidEvent
 from ledger.events import service as events_service
 from ledger.events.schemas import EVENT_TYPES, Event, EventBatch
@@ -28,21 +31,38 @@ router = APIRouter(prefix="/v1/events", tags=["events"])
     response_model=AppendedPublic,
     responses={200: {"model": AppendedPublic, "description": "Identical replay of a known event_id"}, **PROBLEM_RESPONSES},
 )
-def post_event(event: Annotated[Event, Body()], session: SessionDep, settings: SettingsDep, response: Response) -> AppendedPublic:
+def post_event(
+    event: Annotated[Event, Body()],
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+    request: Request,
+    background: BackgroundTasks,
+) -> AppendedPublic:
     """Append one event; an identical replay answers 200 with the original seq."""
-    with session.begin():
-        (result,) = events_service.append(session, events=[event], future_tolerance_days=settings.future_tolerance_days)
+    (result,) = _append(session, settings, [event], request, background, indexed=False)
     if result.duplicate:
         response.status_code = 200
     return AppendedPublic(event_id=result.event_id, seq=result.seq, recorded_at=result.recorded_at, duplicate=result.duplicate)
 
 
 @router.post("/batch", status_code=201, response_model=BatchPublic, responses=PROBLEM_RESPONSES)
-def post_batch(batch: EventBatch, session: SessionDep, settings: SettingsDep) -> BatchPublic:
+def post_batch(batch: EventBatch, session: SessionDep, settings: SettingsDep, request: Request, background: BackgroundTasks) -> BatchPublic:
     """Append events atomically and in order; one bad event rejects the batch."""
-    with session.begin():
-        results = events_service.append(session, events=batch.events, future_tolerance_days=settings.future_tolerance_days)
+    results = _append(session, settings, batch.events, request, background, indexed=True)
     return BatchPublic(results=[BatchItemPublic(event_id=r.event_id, seq=r.seq, duplicate=r.duplicate) for r in results])
+
+
+def _append(
+    session: Session, settings: Settings, events: Sequence[Event], request: Request, background: BackgroundTasks, *, indexed: bool
+) -> list[events_service.Appended]:
+    """Commit first, answer second; the background catch-up is enqueued after the response."""
+    with session.begin():
+        results = events_service.append(session, events=events, future_tolerance_days=settings.future_tolerance_days, indexed=indexed)
+        notify = any(not r.duplicate for r in results) and events_service.claim_dispatch(session)
+    if notify:
+        background.add_task(request.app.state.dispatcher.catch_up_soon)
+    return results
 
 
 @router.get("", response_model=EventsPublic, responses=PROBLEM_RESPONSES)

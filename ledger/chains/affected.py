@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from ledger.chains.models import Hop
 from ledger.events import schemas as s
@@ -44,7 +45,9 @@ def _lps_of(session: Session, funds: Iterable[str]) -> set[str]:
     funds = list(funds)
     if not funds:
         return set()
-    query = sa.select(m.FundLp.lp_id).join(m.FundRaise, m.FundRaise.event_seq == m.FundLp.event_seq).where(m.FundRaise.fund_id.in_(funds))
+    query = (
+        sa.select(m.FundLp.lp_id).join(m.FundRaise, m.FundRaise.event_seq == m.FundLp.event_seq).where(col(m.FundRaise.fund_id).in_(funds))
+    )
     return set(session.scalars(query))
 
 

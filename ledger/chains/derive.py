@@ -190,9 +190,7 @@ def derive(facts: Facts, actors: Iterable[str] | None = None) -> tuple[list[Liqu
     """Liquidity events and hops of the given actors (all candidates when None)."""
     idx = _Index(facts)
     if actors is None:
-        actors = (
-            set(idx.rounds_by_investor) | set(idx.founded_by) | set(idx.proceeds_of) | set(idx.raises_by_lp) | set(idx.mentoring)
-        )
+        actors = set(idx.rounds_by_investor) | set(idx.founded_by) | set(idx.proceeds_of) | set(idx.raises_by_lp) | set(idx.mentoring)
     all_liquidity: list[Liquidity] = []
     all_hops: list[HopFact] = []
     for actor in sorted(actors):

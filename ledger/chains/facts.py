@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from ledger.money import FxTable
 from ledger.projections import models as m
@@ -115,13 +116,9 @@ def load(session: Session, vias: set[str] | None = None) -> Facts:
     _load_rounds(session, facts, fx, round_seqs)
     _load_exits(session, facts, exit_firms)
     _load_raises(session, facts, fx, raise_seqs)
-    founders = (
-        session.scalars(sa.select(m.Founder))
-        if vias is None
-        else _rows(session, sa.select(m.Founder), m.Founder.person_id, vias)
-    )
+    founders = session.scalars(sa.select(m.Founder)) if vias is None else _rows(session, sa.select(m.Founder), m.Founder.person_id, vias)
     facts.founders = {(f.firm_id, f.person_id, f.since, f.event_seq) for f in founders}
-    mentor_query = sa.select(m.Affiliation).where(m.Affiliation.role.in_(MENTOR_ROLES))
+    mentor_query = sa.select(m.Affiliation).where(col(m.Affiliation.role).in_(MENTOR_ROLES))
     affiliations = session.scalars(mentor_query) if vias is None else _rows(session, mentor_query, m.Affiliation.person_id, vias)
     mentor_rows = [(a.person_id, a.org_id, a.started_on, a.event_seq) for a in affiliations]
 

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from ledger.chains import affected, derive, facts, store
+from ledger.db import read_snapshot, unit_of_work
 from ledger.events.models import EventRow
 from ledger.events.service import head_seq
 from ledger.projections.rebuild import stored_event
@@ -29,23 +30,43 @@ class CatchUp:
     hops_written: int
 
 
-def recompute_all(session: Session, progress: Progress | None = None) -> CatchUp:
-    """Derive every hop from scratch and move the watermark to the log head."""
+def lag(session: Session) -> int:
+    """How many events the hops have not seen yet."""
+    return head_seq(session) - store.position(session, CONSUMER)
+
+
+def _replace_all(session: Session) -> CatchUp:
+    """Derive every hop from scratch inside the caller's transaction."""
     start = store.position(session, CONSUMER, lock=True)
     head = head_seq(session)
-    if progress:
-        progress(0.1, "loading facts")
-    everything = facts.load(session)
-    if progress:
-        progress(0.4, "deriving hops")
-    liquidity, hops = derive.derive(everything)
-    if progress:
-        progress(0.7, f"writing {len(hops)} hops")
+    liquidity, hops = derive.derive(facts.load(session))
     store.replace(session, actors=None, liquidity=liquidity, hops=hops)
     store.set_position(session, CONSUMER, head)
-    if progress:
-        progress(1.0, "done")
     return CatchUp(start, head, "full", len({q.actor_id for q in liquidity}), len(hops))
+
+
+def recompute_all(factory: sessionmaker[Session], progress: Progress | None = None) -> CatchUp:
+    """Full recompute in phases, so progress can be reported between them on any backend.
+
+    The derivation reads one consistent snapshot; the write phase then installs it at that
+    snapshot's seq and applies whatever was appended meanwhile incrementally.
+    """
+    report = progress or (lambda _f, _m: None)
+    report(0.05, "reading the ledger")
+    with read_snapshot(factory) as session:
+        start = store.position(session, CONSUMER)
+        head = head_seq(session)
+        everything = facts.load(session)
+    report(0.4, f"deriving hops through seq {head}")
+    liquidity, hops = derive.derive(everything)
+    report(0.7, f"writing {len(hops)} hops")
+    with unit_of_work(factory) as session:
+        store.position(session, CONSUMER, lock=True)
+        store.replace(session, actors=None, liquidity=liquidity, hops=hops)
+        store.set_position(session, CONSUMER, head)
+        rest = catch_up(session)
+    report(1.0, "done")
+    return CatchUp(start, rest.to_seq, "full", len({q.actor_id for q in liquidity}), len(hops) + rest.hops_written)
 
 
 def catch_up(session: Session) -> CatchUp:
@@ -59,7 +80,7 @@ def catch_up(session: Session) -> CatchUp:
     if head <= start:
         return CatchUp(start, head, "none", 0, 0)
     if head - start > FULL_RECOMPUTE_BACKLOG:
-        return recompute_all(session)
+        return _replace_all(session)
     actors: set[str] = set()
     rows = session.scalars(sa.select(EventRow).where(EventRow.seq > start, EventRow.seq <= head).order_by(EventRow.seq))
     for row in rows:
@@ -70,7 +91,7 @@ def catch_up(session: Session) -> CatchUp:
             target = stored_event(target_row)
         touched = affected.affected_actors(session, event, target)
         if touched is None:
-            return recompute_all(session)
+            return _replace_all(session)
         actors |= touched
     if actors:
         subset = facts.load(session, vias=actors)

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from ledger.chains.derive import HopFact, Liquidity
 from ledger.chains.facts import _chunks
@@ -53,8 +54,8 @@ def replace(session: Session, *, actors: Iterable[str] | None, liquidity: Sequen
         session.execute(sa.delete(LiquidityEvent))
     else:
         for chunk in _chunks(set(actors)):
-            session.execute(sa.delete(Hop).where(Hop.via_id.in_(chunk)))
-            session.execute(sa.delete(LiquidityEvent).where(LiquidityEvent.actor_id.in_(chunk)))
+            session.execute(sa.delete(Hop).where(col(Hop.via_id).in_(chunk)))
+            session.execute(sa.delete(LiquidityEvent).where(col(LiquidityEvent.actor_id).in_(chunk)))
     _insert(
         session,
         LiquidityEvent,

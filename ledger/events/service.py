@@ -10,7 +10,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
+from ledger.db import aware
 from ledger.errors import Conflict, ErrorItem, InvalidEvent, LedgerError, NotFound
 from ledger.events import canonical
 from ledger.events.models import EventActor, EventRow, LedgerHead, Retraction
@@ -39,19 +41,21 @@ def append(
     events: Sequence[Event],
     future_tolerance_days: int = 1,
     now: dt.datetime | None = None,
+    indexed: bool | None = None,
 ) -> list[Appended]:
     """Append events in order, all or nothing; the caller owns (commits) the transaction.
 
-    Raises InvalidEvent (every bad event, loc prefixed by its index when more than one was given)
+    Raises InvalidEvent (every bad event; loc starts with the event's index when `indexed`,
+    which defaults to "more than one event")
     or Conflict; the caller must then roll back. Identical replays of known event_ids are not
     written again and come back with their original seq and duplicate=True.
     """
     # Every append holds the head row lock until commit: that is what makes seq gap-free and
     # the validation below see all earlier events (PostgreSQL row lock; SQLite BEGIN IMMEDIATE).
     head = session.scalars(sa.select(LedgerHead).where(LedgerHead.id == HEAD_ID).with_for_update()).one()
-    recorded_at = max(now or utcnow(), _aware(head.last_recorded_at) or dt.datetime.min.replace(tzinfo=dt.UTC))
+    recorded_at = max(now or utcnow(), aware(head.last_recorded_at) or dt.datetime.min.replace(tzinfo=dt.UTC))
     latest_allowed = recorded_at.date() + dt.timedelta(days=future_tolerance_days)
-    batch = len(events) > 1
+    batch = len(events) > 1 if indexed is None else indexed
     invalid: list[ErrorItem] = []
     conflicts: list[ErrorItem] = []
     in_batch: dict[str, tuple[str, Appended]] = {}
@@ -110,18 +114,11 @@ def append(
     return results
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite returns naive datetimes; everything stored is UTC.
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=dt.UTC)
-
-
 def _stored(session: Session, event_id: str) -> tuple[str, Appended] | None:
     row = session.execute(sa.select(EventRow.body_hash, EventRow.seq, EventRow.recorded_at).where(EventRow.event_id == event_id)).first()
     if row is None:
         return None
-    recorded_at = _aware(row.recorded_at)
+    recorded_at = aware(row.recorded_at)
     assert recorded_at is not None
     return row.body_hash, Appended(event_id, row.seq, recorded_at, duplicate=True)
 
@@ -136,7 +133,7 @@ def envelope(row: EventRow, retracted_by: str | None = None, *, with_retraction:
         "seq": row.seq,
         "type": row.type,
         "occurred_on": row.occurred_on.isoformat(),
-        "recorded_at": _aware(row.recorded_at).isoformat(),  # type: ignore[union-attr]
+        "recorded_at": aware(row.recorded_at).isoformat(),  # type: ignore[union-attr]
         "source": row.source,
         "data": row.data,
     }
@@ -180,6 +177,18 @@ def get_all(
     rows = rows[:limit]
     next_after = rows[-1].seq if more else None
     return [envelope(r) for r in rows], next_after
+
+
+def claim_dispatch(session: Session) -> bool:
+    """Within an append's transaction: True if no catch-up is pending yet (then enqueue one)."""
+    result = session.execute(
+        sa.update(LedgerHead).where(LedgerHead.id == HEAD_ID, col(LedgerHead.dispatch_pending).is_(False)).values(dispatch_pending=True)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def release_dispatch(session: Session) -> None:
+    session.execute(sa.update(LedgerHead).where(LedgerHead.id == HEAD_ID).values(dispatch_pending=False))
 
 
 def head_seq(session: Session) -> int:

@@ -1,0 +1,45 @@
+"""Recycling chains, an actor's recycling history, talent lineage."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from api.deps import SessionDep
+from api.schemas import PROBLEM_RESPONSES
+from ledger.chains import service as chains_service
+from ledger.chains.dates import MAX_WINDOW_YEARS
+from ledger.regions.schemas import SLUG_PATTERN
+
+router = APIRouter(prefix="/v1", tags=["chains"])
+
+WindowYears = Annotated[int, Query(ge=1, le=MAX_WINDOW_YEARS, description="reinvestment window W in calendar years")]
+MaxDepth = Annotated[int | None, Query(ge=1, le=100, description="stop after this many generations")]
+
+
+@router.get("/chains/{firm_id:path}", responses=PROBLEM_RESPONSES)
+def get_chain(
+    firm_id: str,
+    session: SessionDep,
+    direction: Literal["downstream", "upstream"] = "downstream",
+    max_depth: MaxDepth = None,
+    window_years: WindowYears = 10,
+    region: Annotated[str | None, Query(pattern=SLUG_PATTERN, description="only hops local to this region")] = None,
+) -> dict[str, Any]:
+    """Firms downstream (or upstream) of a firm by time-respecting recycling chains."""
+    return chains_service.chain(
+        session, firm_id=firm_id, direction=direction, max_depth=max_depth, window_years=window_years, region=region
+    )
+
+
+@router.get("/actors/{actor_id:path}/recycling", responses=PROBLEM_RESPONSES)
+def get_recycling(actor_id: str, session: SessionDep, window_years: WindowYears = 10) -> dict[str, Any]:
+    """An actor's liquidity events and reinvestments, and what grew downstream of them."""
+    return chains_service.recycling(session, actor_id=actor_id, window_years=window_years)
+
+
+@router.get("/lineage/{org_id:path}", responses=PROBLEM_RESPONSES)
+def get_lineage(org_id: str, session: SessionDep, max_depth: MaxDepth = None) -> dict[str, Any]:
+    """Firms founded by an organization's alumni, and by theirs, generation by generation."""
+    return chains_service.lineage(session, org_id=org_id, max_depth=max_depth)

@@ -1,0 +1,21 @@
+"""How far background work has followed the log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.deps import SessionDep
+from ledger.chains import maintain, store
+from ledger.events import service as events_service
+
+router = APIRouter(prefix="/v1", tags=["health"])
+
+
+@router.get("/status")
+def get_status(session: SessionDep) -> dict[str, Any]:
+    """The log head and each derived store's watermark; lag 0 means fully caught up."""
+    head = events_service.head_seq(session)
+    hops = store.position(session, maintain.CONSUMER)
+    return {"head_seq": head, "derived": {"hops": {"seq": hops, "lag": head - hops}}}

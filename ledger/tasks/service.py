@@ -1,0 +1,75 @@
+"""Task records: create, report progress, finish; read for GET /v1/tasks/{id}."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ledger.db import aware, unit_of_work
+from ledger.errors import NotFound
+from ledger.tasks.models import TaskRecord
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create(session: Session, *, kind: str, params: dict[str, Any], state: str = "queued") -> TaskRecord:
+    record = TaskRecord(id=str(uuid.uuid4()), kind=kind, state=state, progress=0.0, params=params, attempts=0, created_at=_now())
+    session.add(record)
+    session.flush()
+    return record
+
+
+def start(factory: sessionmaker[Session], *, task_id: str) -> None:
+    with unit_of_work(factory) as session:
+        record = session.get(TaskRecord, task_id)
+        if record is not None:
+            record.state, record.started_at, record.attempts = "running", _now(), record.attempts + 1
+            record.progress, record.error = 0.0, None
+
+
+def report(factory: sessionmaker[Session], *, task_id: str, progress: float, message: str) -> None:
+    """Progress is written in its own short transaction so readers see it while work runs."""
+    with unit_of_work(factory) as session:
+        record = session.get(TaskRecord, task_id)
+        if record is not None:
+            record.progress, record.message = progress, message
+
+
+def finish(factory: sessionmaker[Session], *, task_id: str, result: dict[str, Any] | None = None, error: str | None = None) -> None:
+    with unit_of_work(factory) as session:
+        record = session.get(TaskRecord, task_id)
+        if record is None:
+            return
+        record.state = "failed" if error else "succeeded"
+        record.result, record.error, record.finished_at = result, error, _now()
+        if not error:
+            record.progress = 1.0
+
+
+def public(record: TaskRecord) -> dict[str, Any]:
+    return {
+        "task_id": record.id,
+        "kind": record.kind,
+        "state": record.state,
+        "progress": record.progress,
+        "message": record.message,
+        "params": record.params,
+        "result": record.result,
+        "error": record.error,
+        "attempts": record.attempts,
+        "created_at": aware(record.created_at),
+        "started_at": aware(record.started_at),
+        "finished_at": aware(record.finished_at),
+    }
+
+
+def get_or_raise(session: Session, *, task_id: str) -> TaskRecord:
+    record = session.get(TaskRecord, task_id)
+    if record is None:
+        raise NotFound(f"no task {task_id!r}", loc=("task_id",))
+    return record

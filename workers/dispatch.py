@@ -1,0 +1,37 @@
+"""Hand work to Celery after a command committed; never let a broker outage fail the command."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from celery import Celery
+from sqlalchemy.orm import Session, sessionmaker
+
+from ledger.config import Settings
+from ledger.db import unit_of_work
+from ledger.events import service as events_service
+from workers.app import CATCH_UP, RECOMPUTE
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    def __init__(self, celery: Celery, factory: sessionmaker[Session], settings: Settings) -> None:
+        self.celery = celery
+        self.factory = factory
+        self.delay = settings.dispatch_delay_seconds
+
+    def catch_up_soon(self) -> None:
+        """Enqueue one delayed catch-up. Called only by the append that claimed the dispatch flag."""
+        try:
+            self.celery.send_task(CATCH_UP, countdown=self.delay, retry=False)
+        except Exception as exc:  # broker down: events are safe in the log; the sweep catches up
+            log.warning("could not enqueue catch-up (%s); it runs when a worker or broker returns", exc)
+            with unit_of_work(self.factory) as session:
+                events_service.release_dispatch(session)
+
+    def recompute(self, task_id: str | None = None) -> str:
+        task_id = task_id or str(uuid.uuid4())
+        self.celery.send_task(RECOMPUTE, args=[task_id], retry=False)
+        return task_id
