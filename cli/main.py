@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import json
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from sqlalchemy.orm import Session, sessionmaker
 
 from ledger import migrate
 from ledger.config import Settings
@@ -123,22 +126,16 @@ def _beat_schedule_path() -> str:
     return str(Path(tempfile.gettempdir()) / "loopledger-beat-schedule")
 
 
-def load_file(path: Path, settings: Settings) -> tuple[int, int]:
-    """Append the events of a JSON file ({"events": [...]}) in batches; returns (new, duplicates)."""
-    from ledger.events import service as events_service
-    from ledger.events.schemas import MAX_BATCH_EVENTS, EventBatch
+def _load(path: Path, settings: Settings) -> None:
+    from ledger.loading import load_path
+    from workers.app import create_celery
+    from workers.dispatch import Dispatcher
 
-    doc = json.loads(path.read_text())
-    raw = doc["events"] if isinstance(doc, dict) else doc
     factory = make_session_factory(create_db_engine(settings.database_url))
-    new = dup = 0
-    for start in range(0, len(raw), MAX_BATCH_EVENTS):
-        batch = EventBatch.model_validate({"events": raw[start : start + MAX_BATCH_EVENTS]})
-        with unit_of_work(factory) as session:
-            results = events_service.append(session, events=batch.events, future_tolerance_days=settings.future_tolerance_days)
-        dup += sum(r.duplicate for r in results)
-        new += sum(not r.duplicate for r in results)
-    return new, dup
+    loaded = load_path(factory, path, future_tolerance_days=settings.future_tolerance_days)
+    console.print(f"{path.name}: {loaded.new} new events, {loaded.duplicates} already in the ledger, {loaded.regions} regions")
+    if loaded.new:
+        Dispatcher(create_celery(settings), factory, settings).catch_up_soon()
 
 
 @app.command()
@@ -147,11 +144,10 @@ def load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=
     settings = Settings()
     _require_schema(settings)
     try:
-        new, dup = load_file(path, settings)
+        _load(path, settings)
     except LedgerError as exc:
         err.print(f"[red]rejected, nothing from the failing batch was written:[/] {exc}")
         raise typer.Exit(1) from None
-    console.print(f"{path.name}: {new} new events, {dup} already in the ledger")
 
 
 @app.command()
@@ -160,16 +156,75 @@ def demo(
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="keep serving the API afterwards")] = True,
 ) -> None:
-    """Migrate, load the built-in example, print a summary and keep serving the API."""
+    """Migrate, load the built-in example, let a worker compute, print a report, keep serving."""
+    from ledger.loading import load_path
+
     settings = Settings()
     engine = create_db_engine(settings.database_url)
     migrate.upgrade(engine)
+    factory = make_session_factory(engine)
     example = EXAMPLES / "worked-example.json"
-    new, dup = load_file(example, settings)
-    console.print(f"loaded {example.name}: {new} new events, {dup} already present")
-    _print_summary(settings)
-    if serve_api:
-        serve(host=host, port=port, workers=1)
+    loaded = load_path(factory, example, future_tolerance_days=settings.future_tolerance_days)
+    console.print(f"loaded {example.name}: {loaded.new} new events, {loaded.duplicates} already present")
+    worker_process = _spawn_worker()
+    try:
+        _wait_until_computed(factory, worker_process)
+        _print_summary(settings)
+        _print_chains(factory)
+        if serve_api:
+            serve(host=host, port=port, workers=1)
+    finally:
+        worker_process.terminate()
+        try:
+            worker_process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker_process.kill()
+
+
+def _spawn_worker() -> subprocess.Popen[bytes]:
+    """A background worker (with the periodic sweep) using the configured broker and database."""
+    log = Path(tempfile.gettempdir()) / "loopledger-demo-worker.log"
+    console.print(f"starting a background worker (log: {log})")
+    with log.open("ab") as sink:
+        return subprocess.Popen([sys.executable, "-m", "cli.main", "worker", "--beat"], stdout=sink, stderr=subprocess.STDOUT)
+
+
+def _wait_until_computed(factory: sessionmaker[Session], worker_process: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    from ledger.chains import maintain
+
+    deadline = time.monotonic() + timeout
+    with console.status("background worker computing recycling chains...") as status:
+        while True:
+            with factory() as session:
+                lag = maintain.lag(session)
+            if lag <= 0:
+                return
+            if worker_process.poll() is not None:
+                err.print("[red]the background worker exited[/]; see its log")
+                raise typer.Exit(1)
+            if time.monotonic() > deadline:
+                err.print(f"[red]the worker has not caught up after {timeout:.0f} s ({lag} events behind)[/]")
+                raise typer.Exit(1)
+            status.update(f"background worker computing recycling chains... {lag} events to go")
+            time.sleep(0.2)
+
+
+def _print_chains(factory: sessionmaker[Session]) -> None:
+    import sqlalchemy as sa
+
+    from ledger.chains import service as chains_service
+    from ledger.projections import models as m
+
+    with factory() as session:
+        firms = sorted(set(session.scalars(sa.select(m.FirmExit.firm_id))))
+        table = Table(title="recycling chains downstream of each exited firm (window 10 years)")
+        for column in ("firm", "multiplier", "downstream firms (generation)"):
+            table.add_column(column)
+        for firm in firms:
+            found = chains_service.chain(session, firm_id=firm)
+            listing = ", ".join(f"{f['id']} ({f['generation']})" for f in found["firms"]) or "-"
+            table.add_row(firm, str(found["multiplier"]), listing)
+    console.print(table)
 
 
 def _print_summary(settings: Settings) -> None:
@@ -199,3 +254,7 @@ def _print_summary(settings: Settings) -> None:
 
 def main() -> None:  # pragma: no cover - console entry
     sys.exit(app())
+
+
+if __name__ == "__main__":
+    app()
