@@ -33,6 +33,8 @@ class Round:
     amount_usd: Decimal | None
     # (investor, attributed_usd) in position order
     investors: tuple[tuple[str, Decimal | None], ...]
+    # An amount was given, whether or not it could be converted to USD.
+    has_amount: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,9 @@ def _load_rounds(session: Session, facts: Facts, fx: FxTable, seqs: set[int] | N
             (i.investor_id, i.amount is not None, fx.usd(i.amount, i.amount_currency, i.amount_usd, r.occurred_on))
             for i in sorted(by_round[r.event_seq], key=lambda i: i.position)
         ]
-        facts.rounds[r.event_seq] = Round(r.event_seq, r.firm_id, r.occurred_on, total, tuple(attributed(total, given)))
+        facts.rounds[r.event_seq] = Round(
+            r.event_seq, r.firm_id, r.occurred_on, total, tuple(attributed(total, given)), has_amount=r.amount is not None
+        )
 
 
 def _load_exits(session: Session, facts: Facts, firms: set[str] | None) -> None:
