@@ -1,0 +1,58 @@
+"""The `loopledger` command line: the demo loads the worked example once; serve refuses an old schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app as cli_app
+from ledger.db import create_db_engine, make_session_factory
+from ledger.events import service as events_service
+
+
+def _one_line(text: str) -> str:
+    # rich wraps long lines at the console width; the message is what matters, not where it breaks.
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def sqlite_file_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """LOOPLEDGER_DATABASE_URL at a not-yet-existing SQLite file, run from inside tmp_path."""
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("LOOPLEDGER_DATABASE_URL", url)
+    monkeypatch.setenv("LOOPLEDGER_BROKER_URL", "memory://")
+    return url
+
+
+def test_demo_loads_the_worked_example_once(sqlite_file_url: str, worked_example: dict[str, Any]) -> None:
+    assert len(worked_example["events"]) == 31
+    runner = CliRunner()
+
+    first = runner.invoke(cli_app, ["demo", "--no-serve"])
+    assert first.exit_code == 0, first.output
+    assert "loaded worked-example.json: 31 new events, 0 already present" in _one_line(first.output)
+
+    second = runner.invoke(cli_app, ["demo", "--no-serve"])
+    assert second.exit_code == 0, second.output
+    assert "loaded worked-example.json: 0 new events, 31 already present" in _one_line(second.output)
+
+    engine = create_db_engine(sqlite_file_url)
+    try:
+        with make_session_factory(engine)() as session:
+            assert events_service.head_seq(session) == 31
+    finally:
+        engine.dispose()
+
+
+def test_serve_refuses_an_unmigrated_database(sqlite_file_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[tuple[Any, ...]] = []
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: started.append(args))  # a regression must not hang here
+
+    result = CliRunner().invoke(cli_app, ["serve"])
+    assert started == []
+    assert result.exit_code == 2, result.output
+    assert "run `loopledger db upgrade`" in _one_line(result.output)
