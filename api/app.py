@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(chains.router)
     app.include_router(actors.router)
     app.include_router(regions.router)
+    app.include_router(regions.compare_router)
     app.include_router(tasks.router)
     app.include_router(health.router)
     app.include_router(status.router)

@@ -31,7 +31,7 @@ class Dispatcher:
             with unit_of_work(self.factory) as session:
                 events_service.release_dispatch(session)
 
-    def recompute(self, task_id: str | None = None) -> str:
+    def recompute(self, task_id: str | None = None, regions: list[str] | None = None) -> str:
         task_id = task_id or str(uuid.uuid4())
-        self.celery.send_task(RECOMPUTE, args=[task_id], retry=False)
+        self.celery.send_task(RECOMPUTE, args=[task_id, regions or []], retry=False)
         return task_id

@@ -16,6 +16,7 @@ from ledger.chains import maintain
 from ledger.config import Settings
 from ledger.db import create_db_engine, make_session_factory, unit_of_work
 from ledger.events import service as events_service
+from ledger.metrics import service as metrics_service
 from ledger.tasks import service as tasks_service
 from workers.app import CATCH_UP, RECOMPUTE, SWEEP, app
 
@@ -43,13 +44,15 @@ def catch_up(self: Task) -> dict[str, Any]:
             record = tasks_service.create(session, kind="catch_up", params={}, state="succeeded")
             record.progress, record.result, record.attempts = 1.0, dataclasses.asdict(done), 1
             record.started_at = record.finished_at = record.created_at
-    log.info("catch-up %s", done)
-    return dataclasses.asdict(done)
+    refreshed = metrics_service.refresh_live(factory)
+    log.info("catch-up %s; %d metric snapshots refreshed", done, refreshed)
+    return {**dataclasses.asdict(done), "metric_snapshots": refreshed}
 
 
 @app.task(name=RECOMPUTE, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_jitter=True, max_retries=5)
-def recompute(self: Task, task_id: str) -> dict[str, Any]:
-    """Full recomputation with progress in the task record; re-running it is harmless."""
+def recompute(self: Task, task_id: str, regions: list[str] | None = None) -> dict[str, Any]:
+    """Full recomputation of hops and metric snapshots (of `regions`, or all), with progress in
+    the task record; re-running it is harmless."""
     factory = session_factory()
     tasks_service.start(factory, task_id=task_id)
 
@@ -57,13 +60,15 @@ def recompute(self: Task, task_id: str) -> dict[str, Any]:
         tasks_service.report(factory, task_id=task_id, progress=fraction, message=message)
 
     try:
-        done = maintain.recompute_all(factory, progress=progress)
+        done = maintain.recompute_all(factory, progress=lambda f, m: progress(f * 0.8, m))
+        progress(0.85, "recomputing metric snapshots")
+        refreshed = metrics_service.refresh_live(factory, force=regions)
     except TRANSIENT:
         raise
     except Exception as exc:
         tasks_service.finish(factory, task_id=task_id, error=f"{type(exc).__name__}: {exc}")
         raise
-    result = dataclasses.asdict(done)
+    result = {**dataclasses.asdict(done), "metric_snapshots": refreshed}
     tasks_service.finish(factory, task_id=task_id, result=result)
     return result
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, Response
 
 from api.deps import SessionDep
 from api.schemas import PROBLEM_RESPONSES
+from ledger.chains.dates import MAX_WINDOW_YEARS
+from ledger.db import aware
+from ledger.errors import InvalidEvent
+from ledger.metrics import service as metrics_service
 from ledger.regions import service as regions_service
 from ledger.regions.schemas import SLUG_PATTERN, RegionDefinition
 
@@ -17,12 +23,16 @@ Slug = Annotated[str, Path(pattern=SLUG_PATTERN)]
 
 
 @router.put("/{slug}", responses={201: {"description": "Created"}, **PROBLEM_RESPONSES})
-def put_region(slug: Slug, definition: RegionDefinition, session: SessionDep, response: Response) -> dict[str, Any]:
-    """Create or replace a region; every revision is kept."""
+def put_region(
+    slug: Slug, definition: RegionDefinition, session: SessionDep, response: Response, request: Request, background: BackgroundTasks
+) -> dict[str, Any]:
+    """Create or replace a region; every revision is kept and its metrics are recomputed."""
     with session.begin():
         region, created = regions_service.put(session, slug=slug, definition=definition)
         body = regions_service.public(region)
     response.status_code = 201 if created else 200
+    # The workers refresh live metric snapshots whose region revision changed.
+    background.add_task(request.app.state.dispatcher.catch_up_soon)
     return body
 
 
@@ -36,3 +46,64 @@ def list_regions(session: SessionDep) -> dict[str, Any]:
 def get_region(slug: Slug, session: SessionDep) -> dict[str, Any]:
     """One region."""
     return regions_service.public(regions_service.get_or_raise(session, slug=slug))
+
+
+AsOf = Annotated[dt.datetime | None, Query(description="answer with what the ledger knew at this instant (ISO 8601)")]
+WindowYears = Annotated[int, Query(ge=1, le=MAX_WINDOW_YEARS, description="reinvestment window W in calendar years")]
+
+
+
+
+@router.get("/{slug}/metrics", responses=PROBLEM_RESPONSES)
+def get_metrics(
+    slug: Slug,
+    request: Request,
+    from_: Annotated[dt.date | None, Query(alias="from", description="period start (inclusive); default 1900-01-01")] = None,
+    to: Annotated[dt.date | None, Query(description="period end (inclusive); default today")] = None,
+    as_of: AsOf = None,
+    window_years: WindowYears = 10,
+) -> dict[str, Any]:
+    """The region's metric set for a period, from the background-computed store (computed if missing)."""
+    period = metrics_service.period_or_raise(from_, to, today=dt.date.today())
+    question = metrics_service.Question(period, window_years)
+    factory = request.app.state.session_factory
+    (result,) = metrics_service.answer(factory, slug=slug, questions=[question], as_of=aware(as_of))
+    return result
+
+
+@router.get("/{slug}/metrics/series", responses=PROBLEM_RESPONSES)
+def get_metric_series(
+    slug: Slug,
+    request: Request,
+    from_year: Annotated[int, Query(ge=1800, le=2200)],
+    to_year: Annotated[int, Query(ge=1800, le=2200)],
+    as_of: AsOf = None,
+    window_years: WindowYears = 10,
+) -> dict[str, Any]:
+    """One metric set per calendar year."""
+    if to_year - from_year > 200:
+        raise InvalidEvent("at most 200 years per series", loc=("query", "to_year"))
+    factory = request.app.state.session_factory
+    return metrics_service.series(factory, slug=slug, from_year=from_year, to_year=to_year, window_years=window_years, as_of=aware(as_of))
+
+
+compare_router = APIRouter(prefix="/v1", tags=["regions"])
+
+
+@compare_router.get("/compare", responses=PROBLEM_RESPONSES)
+def get_compare(
+    request: Request,
+    regions: Annotated[str, Query(description="comma-separated region slugs", max_length=2000)],
+    from_: Annotated[dt.date | None, Query(alias="from")] = None,
+    to: Annotated[dt.date | None, Query()] = None,
+    as_of: AsOf = None,
+    window_years: WindowYears = 10,
+) -> dict[str, Any]:
+    """Metric sets side by side and the hop flow matrix between the regions."""
+    slugs = [s.strip() for s in regions.split(",") if s.strip()]
+    bad = [s for s in slugs if not re.fullmatch(SLUG_PATTERN, s)]
+    if not slugs or bad or len(slugs) > 20 or len(set(slugs)) != len(slugs):
+        raise InvalidEvent("regions must be 1 to 20 distinct region slugs separated by commas", loc=("query", "regions"))
+    period = metrics_service.period_or_raise(from_, to, today=dt.date.today())
+    factory = request.app.state.session_factory
+    return metrics_service.compare(factory, slugs=slugs, period=period, window_years=window_years, as_of=aware(as_of))

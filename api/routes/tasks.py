@@ -32,7 +32,7 @@ def post_recompute(request: Request, session: SessionDep, body: Annotated[Recomp
         record = tasks_service.create(session, kind="recompute", params={"regions": regions})
         task_id = record.id
     try:
-        request.app.state.dispatcher.recompute(task_id)
+        request.app.state.dispatcher.recompute(task_id, regions)
     except Exception as exc:
         tasks_service.finish(request.app.state.session_factory, task_id=task_id, error=f"broker unreachable: {exc}")
         return problem(503, "Broker unreachable", detail=f"the task could not be queued: {exc}")
