@@ -46,7 +46,7 @@ def hop_public(h: Hop) -> dict[str, Any]:
 def _names(session: Session, ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
-    return dict(session.execute(sa.select(Actor.id, Actor.name).where(col(Actor.id).in_(sorted(ids)))).tuples().all())
+    return dict(session.execute(sa.select(Actor.id, Actor.name).where(col(Actor.id).in_(sorted(ids)))).all())
 
 
 def chain(
@@ -121,19 +121,17 @@ def recycling(session: Session, *, actor_id: str, window_years: int = 10) -> dic
 def lineage(session: Session, *, org_id: str, max_depth: int | None = None) -> dict[str, Any]:
     """Alumni-founded firms of an organization, then of those firms, with fewest-step generation."""
     actors_service.get_or_raise(session, actor_id=org_id)
-    founded_on: dict[str, Any] = dict(session.execute(sa.select(m.FirmFounding.firm_id, m.FirmFounding.founded_on)).tuples().all())
+    founded_on: dict[str, Any] = dict(session.execute(sa.select(m.FirmFounding.firm_id, m.FirmFounding.founded_on)).all())
     founders: dict[str, set[str]] = defaultdict(set)
-    for firm, person in session.execute(sa.select(m.Founder.firm_id, m.Founder.person_id)).tuples():
+    for firm, person in session.execute(sa.select(m.Founder.firm_id, m.Founder.person_id)):
         founders[firm].add(person)
     # org -> firms whose origins name it
     by_origin: dict[str, set[str]] = defaultdict(set)
-    for firm, org in session.execute(sa.select(m.FirmOrigin.firm_id, m.FirmOrigin.org_id)).tuples():
+    for firm, org in session.execute(sa.select(m.FirmOrigin.firm_id, m.FirmOrigin.org_id)):
         by_origin[org].add(firm)
     # person -> [(org, role start)]
     roles: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    for person, org, started in session.execute(
-        sa.select(m.Affiliation.person_id, m.Affiliation.org_id, m.Affiliation.started_on)
-    ).tuples():
+    for person, org, started in session.execute(sa.select(m.Affiliation.person_id, m.Affiliation.org_id, m.Affiliation.started_on)):
         roles[person].append((org, started))
     alumni_of: dict[str, set[str]] = defaultdict(set)
     for firm, people in founders.items():

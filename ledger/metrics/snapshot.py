@@ -134,13 +134,13 @@ def _read(session: Session, seq: int) -> MetricFacts:
     for f in session.scalars(sa.select(m.FirmFounding)):
         out.foundings[f.firm_id] = Founding(f.firm_id, f.founded_on, (f.country, f.subdivision, f.city))
     origins: dict[str, list[str]] = defaultdict(list)
-    for firm, org in session.execute(sa.select(m.FirmOrigin.firm_id, m.FirmOrigin.org_id).order_by(m.FirmOrigin.position)).tuples():
+    for firm, org in session.execute(sa.select(m.FirmOrigin.firm_id, m.FirmOrigin.org_id).order_by(m.FirmOrigin.position)):
         origins[firm].append(org)
     out.origins = dict(origins)
     for a in session.scalars(sa.select(Actor)):
         out.actors[a.id] = (a.type, a.kind, None if a.country is None else (a.country, a.subdivision, a.city))
     closures = sa.select(m.Closure.firm_id, sa.func.min(m.Closure.closed_on)).group_by(m.Closure.firm_id)
-    out.closed_on = dict(session.execute(closures).tuples().all())
+    out.closed_on = dict(session.execute(closures).all())
     for x in session.scalars(sa.select(m.FirmExit).order_by(m.FirmExit.occurred_on, m.FirmExit.event_seq)):
         out.exits.append(
             ExitValue(x.firm_id, x.kind, x.occurred_on, fx.usd(x.value, x.value_currency, x.value_usd, x.occurred_on), x.value is not None)
