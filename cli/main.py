@@ -151,6 +151,37 @@ def load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=
 
 
 @app.command()
+def report(
+    region: Annotated[str, typer.Option(help="region slug")],
+    compare: Annotated[list[str] | None, typer.Option("--compare", help="another region to set beside it (repeatable)")] = None,
+    from_year: Annotated[int, typer.Option("--from", help="first year")] = 2000,
+    to_year: Annotated[int, typer.Option("--to", help="last year")] = 2024,
+    window_years: Annotated[int, typer.Option("--window-years", min=1, max=50, help="reinvestment window W")] = 10,
+    csv_path: Annotated[Path | None, typer.Option("--csv", help="also write one row per region and year here")] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="also write the whole report here")] = None,
+) -> None:
+    """Print regional loop metrics per year and side by side (computed if not stored yet)."""
+    from cli import report as report_view
+
+    settings = Settings()
+    _require_schema(settings)
+    factory = make_session_factory(create_db_engine(settings.database_url))
+    regions = [region, *(compare or [])]
+    try:
+        built = report_view.build(factory, regions=regions, from_year=from_year, to_year=to_year, window_years=window_years)
+    except LedgerError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    report_view.render(console, built)
+    if csv_path is not None:
+        report_view.write_csv(csv_path, built)
+        console.print(f"wrote {csv_path}")
+    if json_path is not None:
+        report_view.write_json(json_path, built)
+        console.print(f"wrote {json_path}")
+
+
+@app.command()
 def demo(
     host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
