@@ -38,7 +38,12 @@ def _validation_item(err: dict[str, Any]) -> ProblemItem:
     loc = _public_loc(err.get("loc", ()))
     kind = err.get("type")
     msg = str(err.get("msg", "invalid"))
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
+    if kind == "json_invalid":
+        # FastAPI puts the character offset in loc, where it would read as a field or batch index.
+        offset = loc[-1] if loc else "?"
+        loc = []
+        msg = f"body is not valid JSON at character {offset}: {err.get('ctx', {}).get('error', msg)}"
+    elif kind in ("union_tag_invalid", "union_tag_not_found"):
         loc = [*loc, "type"]
         if kind == "union_tag_invalid":
             msg = f"unknown event type {err.get('ctx', {}).get('tag')!r}; expected one of: {', '.join(EVENT_TYPES)}"
