@@ -1,0 +1,235 @@
+"""The built-in demo scenarios (examples/daejeon.json, examples/bhcr.json) load cleanly and show the loop."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import json
+import sys
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from ledger.actors.models import Actor
+from ledger.chains import traverse
+from ledger.chains.maintain import catch_up
+from ledger.chains.models import Hop, LiquidityEvent
+from ledger.db import create_db_engine, make_session_factory, unit_of_work
+from ledger.loading import load_path
+from ledger.money import FxTable
+from ledger.projections import models as m
+from ledger.regions.patterns import matches
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+REAL_NAMES = {
+    "KRIBB (Korea Research Institute of Bioscience and Biotechnology)",
+    "LG Chem (Daejeon R&D campus)",
+    "Ministry of Food and Drug Safety",
+    "BioHA (Daejeon BioHealthcare Association)",
+    "BioHA private investment partnership",
+    "Alteogen",
+    "LigaChem Biosciences",
+    "Peptron",
+    "Curocell",
+    "NIH (National Institutes of Health)",
+    "NCI (National Cancer Institute)",
+    "FDA (US Food and Drug Administration)",
+    "Walter Reed Army Institute of Research",
+    "Johns Hopkins University",
+    "University of Maryland",
+    "US Department of Defense",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    region: str
+    first_generation: tuple[str, ...]
+    # A founder-to-founder path through local exits: (source, target, via) per hop.
+    founder_chain: tuple[tuple[str, str, str], ...]
+
+
+DAEJEON = Case(
+    "daejeon.json",
+    "daejeon",
+    ("dj:hanbit", "dj:gyeryong", "dj:daedeok-peptide", "dj:yuseong-dx", "dj:gapcheon", "dj:expo-cell", "dj:bomun"),
+    (("dj:hanbit", "dj:sintanjin", "dj:han"), ("dj:sintanjin", "dj:tanbang", "dj:ryu"), ("dj:tanbang", "dj:daehwa", "dj:song")),
+)
+BHCR = Case(
+    "bhcr.json",
+    "bhcr",
+    (
+        "bhcr:rockville-cra",
+        "bhcr:potomac-cell",
+        "bhcr:chesapeake-reagents",
+        "bhcr:frederick-kits",
+        "bhcr:gaithersburg-assay",
+        "bhcr:tysons-virology",
+    ),
+    (
+        ("bhcr:rockville-cra", "bhcr:patuxent", "bhcr:whitcomb"),
+        ("bhcr:patuxent", "bhcr:seneca", "bhcr:hpark"),
+        ("bhcr:seneca", "bhcr:great-falls", "bhcr:hpark"),
+        ("bhcr:great-falls", "bhcr:olney", "bhcr:hpark"),
+    ),
+)
+
+
+def _doc(file: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((EXAMPLES / file).read_text(encoding="utf-8"))
+    return doc
+
+
+def _load(url: str, *files: str) -> sessionmaker[Session]:
+    """Load the files, check nothing was rejected or duplicated, then compute the hops."""
+    factory = make_session_factory(create_db_engine(url))
+    for file in files:
+        loaded = load_path(factory, EXAMPLES / file)
+        assert (loaded.new, loaded.duplicates) == (len(_doc(file)["events"]), 0), file
+    with unit_of_work(factory) as session:
+        catch_up(session)
+    return factory
+
+
+def _source(h: Hop) -> tuple[str | None, str | None, str | None]:
+    return (h.source_country, h.source_subdivision, h.source_city)
+
+
+def _target(h: Hop) -> tuple[str | None, str | None, str | None]:
+    return (h.target_country, h.target_subdivision, h.target_city)
+
+
+def _hops(session: Session) -> list[Hop]:
+    return [h for h in session.scalars(sa.select(Hop)) if h.min_window_years <= 10]
+
+
+def _longest_local_chain(hops: list[Hop], members: list[dict[str, Any]]) -> int:
+    """Hops in the longest time-respecting chain whose every hop has both ends in the region."""
+    local = sorted((h for h in hops if matches(_source(h), members) and matches(_target(h), members)), key=lambda h: h.hop_on)
+    longest: list[int] = []
+    for i, h in enumerate(local):
+        before = [longest[j] for j, g in enumerate(local[:i]) if g.target_id == h.source_id and g.hop_on <= h.liquidity_on]
+        longest.append(1 + max(before, default=0))
+    return max(longest, default=0)
+
+
+def _assert_loop(session: Session, case: Case) -> None:
+    """Structural facts both scenarios promise: size, exits, hops of every kind, deep local chains."""
+    members = _doc(case.file)["regions"][case.region]["members"]
+    foundings = list(session.scalars(sa.select(m.FirmFounding)))
+    local_firms = {f.firm_id for f in foundings if matches((f.country, f.subdivision, f.city), members)}
+    assert 30 <= len(foundings) <= 60 and len(local_firms) >= 25
+    exited = {e.firm_id for e in session.scalars(sa.select(m.FirmExit))}
+    assert len(exited & local_firms) >= 15
+    hops = _hops(session)
+    assert {h.kind for h in hops} == {"capital", "founder", "fund", "mentor"}
+    assert _longest_local_chain(hops, members) >= 3
+
+    # The founder path is there hop by hop, time-respecting, and the regional search follows it.
+    path = []
+    for source, target, via in case.founder_chain:
+        found = [h for h in hops if (h.source_id, h.target_id, h.via_id, h.kind) == (source, target, via, "founder")]
+        assert found, (source, target, via)
+        path.append(found[0])
+    assert all(a.hop_on <= b.liquidity_on for a, b in itertools.pairwise(path))
+    regional = traverse.search(session, root=case.founder_chain[0][0], region=members)
+    assert case.founder_chain[-1][1] in regional.generations
+
+    # Every first-generation firm that exited seeds chains more than one generation deep.
+    for root in case.first_generation:
+        downstream = traverse.search(session, root=root).generations
+        assert max(downstream.values(), default=0) >= 2, root
+
+    # Most, not all, of those who got liquidity reinvested.
+    liquid = {q.actor_id for q in session.scalars(sa.select(LiquidityEvent))}
+    recycled = liquid & {h.via_id for h in hops if not h.listed}
+    assert 0.5 < len(recycled) / len(liquid) < 1
+
+
+def test_daejeon_scenario_loads_and_recycles_locally_and_towards_seoul(sqlite_url: str) -> None:
+    factory = _load(sqlite_url, DAEJEON.file)
+    assert load_path(factory, EXAMPLES / DAEJEON.file).new == 0  # replaying the file adds nothing
+    with factory() as session:
+        _assert_loop(session, DAEJEON)
+
+        # KRW amounts convert through the fx.rate events.
+        fx = FxTable.load(session)
+        rounds = list(session.scalars(sa.select(m.FundingRound)))
+        assert {r.amount_currency for r in rounds} == {"KRW"}
+        assert all(fx.usd(r.amount, r.amount_currency, r.amount_usd, r.occurred_on) for r in rounds)
+        hops = _hops(session)
+        assert all(h.amount_usd is not None for h in hops if h.kind in ("capital", "fund"))
+        # Yoon's 500M KRW into the 2007 Sintanjin seed, at the 2007 rate of 0.00108 USD per KRW.
+        yoon = [h for h in hops if (h.via_id, h.target_id, h.kind) == ("dj:yoon", "dj:sintanjin", "capital")]
+        assert [h.amount_usd for h in yoon] == [Decimal("540000")]
+
+        # Local and Seoul money; hops out to Seoul and Chungbuk and in from Seoul; moves to Seoul.
+        investors = sa.select(Actor.subdivision).join(m.RoundInvestor, m.RoundInvestor.investor_id == Actor.id)
+        assert {"KR-30", "KR-11"} <= set(session.scalars(investors))
+        flows = {(h.source_subdivision, h.target_subdivision) for h in hops}
+        assert {("KR-30", "KR-11"), ("KR-30", "KR-43"), ("KR-11", "KR-30")} <= flows
+        assert len(set(session.scalars(sa.select(m.Relocation.firm_id)))) >= 2
+        bioha = session.scalars(sa.select(m.AssociationMembership).where(m.AssociationMembership.association_id == "dj:bioha"))
+        assert sum(1 for row in bioha if row.joined_on.year == 2015) == 15
+
+
+def test_bhcr_scenario_loads_and_upgrades_from_service_to_rnd(sqlite_url: str) -> None:
+    factory = _load(sqlite_url, BHCR.file)
+    assert load_path(factory, EXAMPLES / BHCR.file).new == 0
+    with factory() as session:
+        _assert_loop(session, BHCR)
+        foundings = list(session.scalars(sa.select(m.FirmFounding)))
+        early = {f.business_model for f in foundings if f.founded_on.year < 1986}
+        late = [f.business_model for f in foundings if f.founded_on.year >= 1995]
+        assert early == {"service"} and late.count("rnd") > len(late) / 2
+        headcounts = list(session.scalars(sa.select(m.Headcount)))
+        assert len({h.firm_id for h in headcounts if h.employees >= 500}) >= 3
+        total = {year: sum(h.employees for h in headcounts if h.reported_on.year == year) for year in (2003, 2016)}
+        assert total[2016] > 2 * total[2003]  # the modelled firms' employment more than doubles
+        acquirers = sa.select(Actor.subdivision).join(m.FirmExit, m.FirmExit.acquirer_id == Actor.id)
+        assert not {"US-MD", "US-VA", "US-DC"} & set(session.scalars(acquirers))  # bought by multinationals elsewhere
+
+
+def test_scenarios_fit_in_one_ledger_with_the_worked_example() -> None:
+    """Distinct event ids and actor ids, and the same region definitions, so no load can clash."""
+    docs = [_doc(f) for f in (DAEJEON.file, BHCR.file, "worked-example.json")]
+    event_ids = [e["event_id"] for d in docs for e in d["events"]]
+    assert len(event_ids) == len(set(event_ids))
+    registered = [
+        {e["data"]["id"] for e in d["events"] if e["type"] == "actor.registered"}
+        | {e["data"]["firm"]["id"] for e in d["events"] if e["type"] == "firm.founded"}
+        for d in docs
+    ]
+    assert not (registered[0] & registered[1]) and not (registered[0] | registered[1]) & registered[2]
+    assert docs[0]["regions"] == docs[1]["regions"]
+    shared = docs[0]["regions"].keys() & docs[2]["regions"].keys()
+    assert all(docs[0]["regions"][slug] == docs[2]["regions"][slug] for slug in shared)
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("build_scenarios", EXAMPLES / "build_scenarios.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file executes
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_files_match_the_generator() -> None:
+    assert _generator().main(["--check"]) == 0
+
+
+@pytest.mark.parametrize("case", [DAEJEON, BHCR], ids=["daejeon", "bhcr"])
+def test_every_event_says_whether_it_is_real_and_invented_names_say_so(case: Case) -> None:
+    events = _doc(case.file)["events"]
+    assert 200 <= len(events) <= 400
+    assert all(e["source"].startswith(("real: ", "illustrative: ")) for e in events)
+    names = [e["data"]["name"] for e in events if e["type"] == "actor.registered"]
+    names += [e["data"]["firm"]["name"] for e in events if e["type"] == "firm.founded"]
+    assert [n for n in names if n not in REAL_NAMES and "(illustrative)" not in n] == []
