@@ -92,8 +92,19 @@ def _resolve(
     if known is None:
         errors.append(ErrorItem(ref.loc, f"unknown actor {ref.ref!r}: register it first or pass an object with id, type and name"))
         return None
+    return _fits_role(ref, known, errors)
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def _fits_role(ref: Reference, known: Facts, errors: list[ErrorItem]) -> Facts | None:
+    """A known actor must have the type and kind its role in the event requires."""
     if ref.type is not None and known.type != ref.type:
-        errors.append(ErrorItem(ref.loc, f"actor {known.id!r} is a {known.type}, the {ref.role} must be a {ref.type.value}"))
+        errors.append(
+            ErrorItem(ref.loc, f"actor {known.id!r} is {_article(known.type)}, the {ref.role} must be {_article(ref.type.value)}")
+        )
         return None
     if ref.kind is not None and known.kind != ref.kind:
         errors.append(ErrorItem(ref.loc, f"actor {known.id!r} is of kind {known.kind}, the {ref.role} must be of kind {ref.kind.value}"))
@@ -117,13 +128,30 @@ def _register(
     errors: list[ErrorItem],
     conflicts: list[ErrorItem],
 ) -> Facts | None:
+    known = _known(session, obj.id, local)
+    if known is not None:
+        # An inline object for a known actor only has to agree with what it states.
+        loc: Location | None = obj.location
+        stated = (
+            ("type", None if obj.type is None else obj.type.value, known.type),
+            ("name", obj.name, known.name),
+            ("kind", None if obj.kind is None else obj.kind.value, known.kind),
+            ("country", None if loc is None else loc.country, known.country),
+            ("subdivision", None if loc is None else loc.subdivision, known.subdivision),
+            ("city", None if loc is None else loc.city, known.city),
+        )
+        clashes = [f"{name} {mine!r} (registered: {theirs!r})" for name, mine, theirs in stated if mine is not None and mine != theirs]
+        if clashes:
+            conflicts.append(ErrorItem(ref.loc, f"actor {obj.id!r} is already registered with other facts: " + "; ".join(clashes)))
+            return None
+        return _fits_role(ref, known, errors)
     actor_type = obj.type or ref.type or (ActorType.organization if obj.kind is not None else None)
     kind = obj.kind or ref.kind
     if actor_type is None:
         errors.append(ErrorItem((*ref.loc, "type"), "type is required: organization or person"))
         return None
     if ref.type is not None and actor_type != ref.type:
-        errors.append(ErrorItem((*ref.loc, "type"), f"the {ref.role} must be a {ref.type.value}"))
+        errors.append(ErrorItem((*ref.loc, "type"), f"the {ref.role} must be {_article(ref.type.value)}"))
         return None
     if ref.kind is not None and kind != ref.kind:
         errors.append(ErrorItem((*ref.loc, "kind"), f"the {ref.role} must be of kind {ref.kind.value}"))
@@ -134,37 +162,19 @@ def _register(
     if actor_type == ActorType.person and kind is not None:
         errors.append(ErrorItem((*ref.loc, "kind"), "a person has no organization kind"))
         return None
-    loc: Location | None = obj.location
+    location = obj.location
     facts = Facts(
         id=obj.id,
         type=actor_type.value,
         name=obj.name,
         kind=None if kind is None else kind.value,
-        country=None if loc is None else loc.country,
-        subdivision=None if loc is None else loc.subdivision,
-        city=None if loc is None else loc.city,
+        country=None if location is None else location.country,
+        subdivision=None if location is None else location.subdivision,
+        city=None if location is None else location.city,
     )
-    known = _known(session, obj.id, local)
-    if known is None:
-        local[obj.id] = facts
-        plan.registrations.append(facts)
-        return facts
-    clashes = [
-        f"{name} {mine!r} (registered: {theirs!r})"
-        for name, mine, theirs in (
-            ("type", facts.type, known.type),
-            ("name", facts.name, known.name),
-            ("kind", facts.kind, known.kind),
-            ("country", facts.country, known.country),
-            ("subdivision", facts.subdivision, known.subdivision),
-            ("city", facts.city, known.city),
-        )
-        if mine is not None and mine != theirs
-    ]
-    if clashes:
-        conflicts.append(ErrorItem(ref.loc, f"actor {obj.id!r} is already registered with other facts: " + "; ".join(clashes)))
-        return None
-    return known
+    local[obj.id] = facts
+    plan.registrations.append(facts)
+    return facts
 
 
 def _lifecycle(session: Session, event: s.Event, ref: Reference, facts: Facts, errors: list[ErrorItem]) -> None:

@@ -132,3 +132,22 @@ def test_health_and_readiness(client: TestClient) -> None:
     ready = client.get("/readyz")
     assert ready.status_code == 200, ready.text
     assert ready.json()["checks"]["migrations"]["ok"] is True
+
+
+def test_inline_object_for_a_known_actor_need_only_agree_with_what_it_states(client: TestClient) -> None:
+    assert client.post("/v1/events", json=_firm()).status_code == 201
+    round_ = {
+        "type": "funding.round",
+        "occurred_on": "2002-01-01",
+        # kribb is known (a research_institute); restating id and name alone is enough.
+        "data": {"firm": "alpha", "round": "grant", "investors": [{"investor": {"id": "kribb", "name": "KRIBB"}}]},
+    }
+    assert client.post("/v1/events", json=round_).status_code == 201
+    wrong_type = {
+        "type": "person.joined",
+        "occurred_on": "2002-02-01",
+        "data": {"person": "kribb", "org": "alpha", "role": "advisor"},
+    }
+    answer = client.post("/v1/events", json=wrong_type)
+    assert answer.status_code == 422
+    assert "is an organization, the person must be a person" in answer.json()["errors"][0]["msg"]
