@@ -10,6 +10,8 @@ from api.deps import SessionDep
 from api.schemas import PROBLEM_RESPONSES, ActorsPublic
 from ledger.actors import service as actors_service
 from ledger.events.values import ACTOR_ID_PATTERN, OrgKind
+from ledger.regions import service as regions_service
+from ledger.regions.schemas import SLUG_PATTERN
 
 router = APIRouter(prefix="/v1/actors", tags=["actors"])
 
@@ -19,11 +21,14 @@ def list_actors(
     session: SessionDep,
     kind: OrgKind | None = None,
     q: Annotated[str | None, Query(max_length=200, description="substring of name or id, case-insensitive")] = None,
+    region: Annotated[str | None, Query(pattern=SLUG_PATTERN, description="only actors located in this region now")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: Annotated[str | None, Query(pattern=ACTOR_ID_PATTERN)] = None,
 ) -> ActorsPublic:
     """List actors by id; pass next_cursor back as cursor for the next page."""
-    actors, next_cursor = actors_service.get_all(session, kind=None if kind is None else kind.value, q=q, limit=limit, cursor=cursor)
+    patterns = None if region is None else regions_service.get_or_raise(session, slug=region).members
+    kind_value = None if kind is None else kind.value
+    actors, next_cursor = actors_service.get_all(session, kind=kind_value, q=q, region=patterns, limit=limit, cursor=cursor)
     return ActorsPublic.model_validate({"actors": actors, "next_cursor": next_cursor})
 
 

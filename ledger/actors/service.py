@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from ledger.actors.models import Actor
 from ledger.errors import NotFound
 from ledger.projections import models as m
+from ledger.regions.patterns import LocationT, matches
 
 
 def _location(country: str | None, subdivision: str | None, city: str | None) -> dict[str, Any] | None:
@@ -37,21 +39,53 @@ def summary(actor: Actor) -> dict[str, Any]:
 
 
 def get_all(
-    session: Session, *, kind: str | None = None, q: str | None = None, limit: int = 100, cursor: str | None = None
+    session: Session,
+    *,
+    kind: str | None = None,
+    q: str | None = None,
+    region: Sequence[dict[str, Any]] | None = None,
+    limit: int = 100,
+    cursor: str | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Actors ordered by id; `cursor` is the last id of the previous page."""
-    query = sa.select(Actor).order_by(Actor.id).limit(limit + 1)
+    """Actors ordered by id; `cursor` is the last id of the previous page. With `region`, only
+    actors located in it now (firms where their headquarters is, others where registered)."""
+    query = sa.select(Actor).order_by(Actor.id)
     if kind is not None:
         query = query.where(Actor.kind == kind)
     if q:
         pattern = f"%{q.lower()}%"
         query = query.where(sa.or_(sa.func.lower(Actor.name).like(pattern), sa.func.lower(Actor.id).like(pattern)))
-    if cursor is not None:
-        query = query.where(Actor.id > cursor)
-    rows = list(session.scalars(query))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return [summary(a) for a in rows], rows[-1].id if more else None
+    located = None if region is None else _located_now(session)
+    page: list[Actor] = []
+    after = cursor
+    while len(page) <= limit:
+        chunk_query = query.limit(500) if after is None else query.where(Actor.id > after).limit(500)
+        chunk = list(session.scalars(chunk_query))
+        if not chunk:
+            break
+        for actor in chunk:
+            if located is None or matches(located.get(actor.id, _registered(actor)), region or ()):
+                page.append(actor)
+        after = chunk[-1].id
+    more = len(page) > limit
+    page = page[:limit]
+    return [summary(a) for a in page], page[-1].id if more else None
+
+
+def _registered(actor: Actor) -> LocationT | None:
+    return None if actor.country is None else (actor.country, actor.subdivision, actor.city)
+
+
+def _located_now(session: Session) -> dict[str, LocationT]:
+    """Every founded firm's current headquarters: the latest relocation, else where it was founded."""
+    now: dict[str, tuple[tuple[dt.date, int], LocationT]] = {}
+    for f in session.scalars(sa.select(m.FirmFounding)):
+        now[f.firm_id] = ((f.founded_on, f.event_seq), (f.country, f.subdivision, f.city))
+    for r in session.scalars(sa.select(m.Relocation)):
+        key = (r.occurred_on, r.event_seq)
+        if r.firm_id in now and key > now[r.firm_id][0]:
+            now[r.firm_id] = (key, (r.country, r.subdivision, r.city))
+    return {firm: loc for firm, (_key, loc) in now.items()}
 
 
 def get_or_raise(session: Session, *, actor_id: str) -> Actor:

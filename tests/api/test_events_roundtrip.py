@@ -151,3 +151,17 @@ def test_inline_object_for_a_known_actor_need_only_agree_with_what_it_states(cli
     answer = client.post("/v1/events", json=wrong_type)
     assert answer.status_code == 422
     assert "is an organization, the person must be a person" in answer.json()["errors"][0]["msg"]
+
+
+def test_actor_list_by_region_follows_relocations(client: TestClient, worked_example: dict[str, Any]) -> None:
+    for slug, definition in worked_example["regions"].items():
+        assert client.put(f"/v1/regions/{slug}", json=definition).status_code == 201
+    client.post("/v1/events/batch", json={"events": worked_example["events"]})
+    startups = client.get("/v1/actors", params={"region": "daejeon", "kind": "startup"}).json()["actors"]
+    # zeta was founded in Daejeon but moved to Seoul; delta was founded in Seoul.
+    assert [a["id"] for a in startups] == ["alpha", "beta", "epsilon", "gamma"]
+    seoul = client.get("/v1/actors", params={"region": "seoul", "limit": 2}).json()
+    assert [a["id"] for a in seoul["actors"]] == ["delta", "vc1"] and seoul["next_cursor"] == "vc1"
+    rest = client.get("/v1/actors", params={"region": "seoul", "cursor": "vc1"}).json()
+    assert [a["id"] for a in rest["actors"]] == ["vc3", "zeta"] and rest["next_cursor"] is None
+    assert client.get("/v1/actors", params={"region": "nowhere"}).status_code == 404
