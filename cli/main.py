@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ console = Console()
 err = Console(stderr=True)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+DEMO_SCENARIOS = ("daejeon.json", "bhcr.json")
 
 
 @db_app.command("upgrade")
@@ -187,21 +189,25 @@ def demo(
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="keep serving the API afterwards")] = True,
 ) -> None:
-    """Migrate, load the built-in example, let a worker compute, print a report, keep serving."""
+    """Migrate, load the Daejeon and BHCR scenarios, let a worker compute, print the comparison, keep serving."""
+    from cli import report as report_view
     from ledger.loading import load_path
 
     settings = Settings()
     engine = create_db_engine(settings.database_url)
     migrate.upgrade(engine)
     factory = make_session_factory(engine)
-    example = EXAMPLES / "worked-example.json"
-    loaded = load_path(factory, example, future_tolerance_days=settings.future_tolerance_days)
-    console.print(f"loaded {example.name}: {loaded.new} new events, {loaded.duplicates} already present")
+    for name in DEMO_SCENARIOS:
+        loaded = load_path(factory, EXAMPLES / name, future_tolerance_days=settings.future_tolerance_days)
+        console.print(f"loaded {name}: {loaded.new} new events, {loaded.duplicates} already present")
     worker_process = _spawn_worker()
     try:
         _wait_until_computed(factory, worker_process)
         _print_summary(settings)
-        _print_chains(factory)
+        this_year = dt.date.today().year
+        built = report_view.build(factory, regions=["daejeon", "bhcr"], from_year=1970, to_year=this_year, window_years=10, yearly=False)
+        report_view.render(console, built)
+        console.print("per-year tables: [bold]loopledger report --region daejeon --compare bhcr --from 2000 --to 2024[/]")
         if serve_api:
             serve(host=host, port=port, workers=1)
     finally:
@@ -238,24 +244,6 @@ def _wait_until_computed(factory: sessionmaker[Session], worker_process: subproc
                 raise typer.Exit(1)
             status.update(f"background worker computing recycling chains... {lag} events to go")
             time.sleep(0.2)
-
-
-def _print_chains(factory: sessionmaker[Session]) -> None:
-    import sqlalchemy as sa
-
-    from ledger.chains import service as chains_service
-    from ledger.projections import models as m
-
-    with factory() as session:
-        firms = sorted(set(session.scalars(sa.select(m.FirmExit.firm_id))))
-        table = Table(title="recycling chains downstream of each exited firm (window 10 years)")
-        for column in ("firm", "multiplier", "downstream firms (generation)"):
-            table.add_column(column)
-        for firm in firms:
-            found = chains_service.chain(session, firm_id=firm)
-            listing = ", ".join(f"{f['id']} ({f['generation']})" for f in found["firms"]) or "-"
-            table.add_row(firm, str(found["multiplier"]), listing)
-    console.print(table)
 
 
 def _print_summary(settings: Settings) -> None:

@@ -61,12 +61,14 @@ def cell(value: Any, kind: str) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def build(factory: sessionmaker[Session], *, regions: Sequence[str], from_year: int, to_year: int, window_years: int) -> dict[str, Any]:
-    """Everything the report shows: yearly series per region and the whole period side by side."""
+def build(
+    factory: sessionmaker[Session], *, regions: Sequence[str], from_year: int, to_year: int, window_years: int, yearly: bool = True
+) -> dict[str, Any]:
+    """Everything the report shows: yearly series per region (if wanted) and the period side by side."""
     period = compute.Period(dt.date(from_year, 1, 1), dt.date(to_year, 12, 31))
     series = {
         slug: metrics_service.series(factory, slug=slug, from_year=from_year, to_year=to_year, window_years=window_years)["years"]
-        for slug in regions
+        for slug in (regions if yearly else ())
     }
     compared = metrics_service.compare(factory, slugs=list(regions), period=period, window_years=window_years)
     return {"from_year": from_year, "to_year": to_year, "window_years": window_years, "series": series, "period": compared}

@@ -1,4 +1,4 @@
-"""The `loopledger` command line: the demo loads the worked example once; serve refuses an old schema."""
+"""The `loopledger` command line: the demo loads the scenarios once and compares them; serve refuses an old schema."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app as cli_app
+from ledger.chains import maintain
 from ledger.db import create_db_engine, make_session_factory
 from ledger.events import service as events_service
 
@@ -28,22 +29,27 @@ def sqlite_file_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-def test_demo_loads_the_worked_example_once(sqlite_file_url: str, worked_example: dict[str, Any]) -> None:
-    assert len(worked_example["events"]) == 31
+def test_demo_loads_both_scenarios_once_and_prints_the_comparison(sqlite_file_url: str) -> None:
     runner = CliRunner()
 
     first = runner.invoke(cli_app, ["demo", "--no-serve"])
     assert first.exit_code == 0, first.output
-    assert "loaded worked-example.json: 31 new events, 0 already present" in _one_line(first.output)
+    text = _one_line(first.output)
+    assert "loaded daejeon.json: 296 new events, 0 already present" in text
+    assert "loaded bhcr.json: 256 new events, 0 already present" in text
+    # The background worker computed the chains before the comparison was printed.
+    assert "side by side" in text and "daejeon" in text and "bhcr" in text
+    assert "loop depth" in text and "hops between regions" in text
 
     second = runner.invoke(cli_app, ["demo", "--no-serve"])
     assert second.exit_code == 0, second.output
-    assert "loaded worked-example.json: 0 new events, 31 already present" in _one_line(second.output)
+    assert "loaded daejeon.json: 0 new events, 296 already present" in _one_line(second.output)
 
     engine = create_db_engine(sqlite_file_url)
     try:
         with make_session_factory(engine)() as session:
-            assert events_service.head_seq(session) == 31
+            assert events_service.head_seq(session) == 296 + 256
+            assert maintain.lag(session) == 0
     finally:
         engine.dispose()
 
