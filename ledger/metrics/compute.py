@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -155,13 +155,26 @@ def _recycling(c: _Context, today: dt.date) -> dict[str, Any]:
         if matches(h.target_location, c.region):
             recycled_local.add(h.via_id)
     lags = sorted((h.hop_on - h.liquidity_on).days for h in first_hop.values())
+    ends_on = window_ends_on(cohort.values(), c.window)
     return {
         "liquidity_actors": len(cohort),
         "recycling_rate": _share(len(first_hop), len(cohort)),
         "local_recycling_rate": _share(len(recycled_local), len(cohort)),
         "median_reinvestment_lag_days": float(statistics.median(lags)) if lags else None,
-        "window_complete": all(add_years(t, c.window) < today for t in cohort.values()),
+        "window_ends_on": None if ends_on is None else ends_on.isoformat(),
+        "window_complete": window_complete(ends_on, today),
     }
+
+
+def window_ends_on(liquidity_dates: Iterable[dt.date], window: int) -> dt.date | None:
+    """The last day on which a reinvestment of the cohort can still count (t + W years of its
+    latest member); None for an empty cohort."""
+    return max((add_years(t, window) for t in liquidity_dates), default=None)
+
+
+def window_complete(ends_on: dt.date | None, today: dt.date) -> bool:
+    """Every cohort member's window has ended: `today` is after the last day that still counts."""
+    return ends_on is None or ends_on < today
 
 
 def _funding(c: _Context) -> dict[str, Any]:

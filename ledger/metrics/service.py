@@ -44,7 +44,19 @@ def _key(slug: str, q: Question, as_of_seq: int | None) -> str:
     return f"{slug}|{q.period.start}|{q.period.end}|{q.window_years}|{tail}"
 
 
-def _public(row: MetricSnapshot, *, as_of: dt.datetime | None, head: int) -> dict[str, Any]:
+def _usable(row: MetricSnapshot | None, region: Region) -> bool:
+    """Stored for the region's current definition, in the current shape (sets stored before
+    `window_ends_on` existed are recomputed rather than served with a frozen `window_complete`)."""
+    return row is not None and row.region_revision == region.revision and "window_ends_on" in row.values
+
+
+def _window_complete(values: dict[str, Any], today: dt.date) -> bool:
+    """Judged on the day of reading, not of computing: a stored set outlives the cohort's window."""
+    ends_on = values["window_ends_on"]
+    return compute.window_complete(None if ends_on is None else dt.date.fromisoformat(ends_on), today)
+
+
+def _public(row: MetricSnapshot, *, as_of: dt.datetime | None, head: int, today: dt.date) -> dict[str, Any]:
     return {
         "region": row.region_slug,
         "region_revision": row.region_revision,
@@ -56,6 +68,7 @@ def _public(row: MetricSnapshot, *, as_of: dt.datetime | None, head: int) -> dic
         "stale": row.live and head > row.seq,
         "computed_at": aware(row.computed_at),
         **row.values,
+        "window_complete": _window_complete(row.values, today),
     }
 
 
@@ -75,7 +88,7 @@ def answer(
         as_of_seq = None if as_of is None else snapshot.seq_as_of(session, as_of)
         keys = [_key(slug, q, as_of_seq) for q in questions]
         found = {r.key: r for r in session.scalars(sa.select(MetricSnapshot).where(col(MetricSnapshot.key).in_(keys)))}
-    missing = [(k, q) for k, q in zip(keys, questions, strict=True) if k not in found or found[k].region_revision != region.revision]
+    missing = [(k, q) for k, q in zip(keys, questions, strict=True) if not _usable(found.get(k), region)]
     if missing:
         facts = snapshot.load(factory, as_of_seq=as_of_seq)
         rows = [_row(k, region, q, facts, as_of_seq, today) for k, q in missing]
@@ -83,7 +96,7 @@ def answer(
             for row in rows:
                 session.merge(row)
         found.update({r.key: r for r in rows})
-    return [_public(found[k], as_of=as_of, head=head) for k in keys]
+    return [_public(found[k], as_of=as_of, head=head, today=today) for k in keys]
 
 
 def _row(key: str, region: Region, q: Question, facts: snapshot.MetricFacts, as_of_seq: int | None, today: dt.date) -> MetricSnapshot:
