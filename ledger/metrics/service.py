@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
@@ -92,9 +93,7 @@ def answer(
     if missing:
         facts = snapshot.load(factory, as_of_seq=as_of_seq)
         rows = [_row(k, region, q, facts, as_of_seq, today) for k, q in missing]
-        with unit_of_work(factory) as session:
-            for row in rows:
-                session.merge(row)
+        _store(factory, rows)
         found.update({r.key: r for r in rows})
     return [_public(found[k], as_of=as_of, head=head, today=today) for k in keys]
 
@@ -138,10 +137,28 @@ def refresh_live(factory: sessionmaker[Session], *, force: Sequence[str] | None 
     fresh = [
         _row(r.key, regions[r.region_slug], Question(compute.Period(r.from_on, r.to_on), r.window_years), facts, None, today) for r in rows
     ]
-    with unit_of_work(factory) as session:
-        for row in fresh:
-            session.merge(row)
+    _store(factory, fresh)
     return len(fresh)
+
+
+def _store(factory: sessionmaker[Session], rows: Sequence[MetricSnapshot]) -> None:
+    """Upsert computed sets. Two readers computing the same new set at once both insert it; the
+    loser's rows equal the winner's (same question, same seq or later), so its clash is ignored."""
+    try:
+        with unit_of_work(factory) as session:
+            for row in rows:
+                session.merge(row)
+    except IntegrityError:
+        with unit_of_work(factory) as session:
+            for row in rows:
+                session.merge(row)
+
+
+def stale_live(session: Session) -> int:
+    """How many live snapshots are behind the log head (the sweep re-triggers their refresh)."""
+    head = head_seq(session)
+    query = sa.select(sa.func.count()).select_from(MetricSnapshot).where(col(MetricSnapshot.live).is_(True), MetricSnapshot.seq < head)
+    return int(session.scalar(query) or 0)
 
 
 def series(
