@@ -1,0 +1,1 @@
+"""Bulk import (Crunchbase CSV exports, event logs) and export of the ledger."""

@@ -1,0 +1,260 @@
+"""Analyst-friendly CSV export: firms, rounds, round investors, exits, hops, metric snapshots.
+
+Each file has a header row, one row per fact, ids and names side by side, dates as ISO text and
+amounts as plain decimals with their currency (the `_usd` columns are the USD values given in the
+events, empty when none was given). Retracted events are not in the projections, so not here.
+Everything is read from one consistent snapshot, in chunks (bounded memory).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlmodel import col
+
+from ledger.actors.models import Actor
+from ledger.chains.models import Hop
+from ledger.db import read_snapshot
+from ledger.metrics.models import MetricSnapshot
+from ledger.projections import models as m
+
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class TablesExported:
+    directory: str
+    rows: dict[str, int]  # file name -> data rows
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        out = csv.writer(stream)
+        out.writerow(header)
+        for row in rows:
+            out.writerow([_cell(v) for v in row])
+            count += 1
+    return count
+
+
+def _names(session: Session, ids: Iterable[str | None]) -> dict[str, str]:
+    wanted = sorted({i for i in ids if i is not None})
+    out: dict[str, str] = {}
+    for start in range(0, len(wanted), CHUNK):
+        rows = session.execute(sa.select(Actor.id, Actor.name).where(col(Actor.id).in_(wanted[start : start + CHUNK])))
+        out.update((actor_id, name) for actor_id, name in rows)
+    return out
+
+
+def _chunks(session: Session, model: Any, key: Any) -> Iterator[list[Any]]:
+    """All rows of a table in chunks, by keyset pagination on a unique column."""
+    last = None
+    while True:
+        page = sa.select(model) if last is None else sa.select(model).where(key > last)
+        rows = list(session.scalars(page.order_by(key).limit(CHUNK)))
+        if not rows:
+            return
+        yield rows
+        last = getattr(rows[-1], key.key)
+        session.expunge_all()
+
+
+# ---- files ---------------------------------------------------------------------------------------
+
+FIRM_HEADER = (
+    "firm_id", "name", "founded_on", "country", "subdivision", "city", "sector", "business_model",
+    "hq_country", "hq_subdivision", "hq_city", "founders", "rounds", "closed_on",
+    "exit_kind", "exit_on", "acquirer_id", "founded_seq",
+)  # fmt: skip
+
+
+def _firms(session: Session) -> Iterator[list[Any]]:
+    for firms in _chunks(session, m.FirmFounding, m.FirmFounding.firm_id):
+        ids = [f.firm_id for f in firms]
+        names = _names(session, ids)
+        founders: dict[str, list[str]] = {}
+        for firm_id, person_id in session.execute(
+            sa.select(m.Founder.firm_id, m.Founder.person_id)
+            .where(col(m.Founder.firm_id).in_(ids))
+            .order_by(m.Founder.since, m.Founder.event_seq, m.Founder.position)
+        ):
+            listed = founders.setdefault(firm_id, [])
+            if person_id not in listed:
+                listed.append(person_id)
+        rounds: dict[str, int] = {
+            firm_id: count
+            for firm_id, count in session.execute(
+                sa.select(m.FundingRound.firm_id, sa.func.count())
+                .where(col(m.FundingRound.firm_id).in_(ids))
+                .group_by(m.FundingRound.firm_id)
+            )
+        }
+        closed: dict[str, dt.date] = {
+            firm_id: on
+            for firm_id, on in session.execute(
+                sa.select(m.Closure.firm_id, sa.func.min(m.Closure.closed_on))
+                .where(col(m.Closure.firm_id).in_(ids))
+                .group_by(m.Closure.firm_id)
+            )
+        }
+        exits: dict[str, tuple[str, dt.date, str | None]] = {}
+        for firm_id, kind, on, acquirer in session.execute(
+            sa.select(m.FirmExit.firm_id, m.FirmExit.kind, m.FirmExit.occurred_on, m.FirmExit.acquirer_id)
+            .where(col(m.FirmExit.firm_id).in_(ids))
+            .order_by(m.FirmExit.occurred_on, m.FirmExit.event_seq)
+        ):
+            exits.setdefault(firm_id, (kind, on, acquirer))
+        moved: dict[str, tuple[str, str | None, str | None]] = {}
+        for firm_id, country, subdivision, city in session.execute(
+            sa.select(m.Relocation.firm_id, m.Relocation.country, m.Relocation.subdivision, m.Relocation.city)
+            .where(col(m.Relocation.firm_id).in_(ids))
+            .order_by(m.Relocation.occurred_on, m.Relocation.event_seq)
+        ):
+            moved[firm_id] = (country, subdivision, city)
+        for f in firms:
+            hq = moved.get(f.firm_id, (f.country, f.subdivision, f.city))
+            exit_ = exits.get(f.firm_id, (None, None, None))
+            yield [
+                f.firm_id, names.get(f.firm_id), f.founded_on, f.country, f.subdivision, f.city, f.sector, f.business_model,
+                *hq, ";".join(founders.get(f.firm_id, [])), rounds.get(f.firm_id, 0), closed.get(f.firm_id),
+                *exit_, f.event_seq,
+            ]  # fmt: skip
+
+
+ROUND_HEADER = (
+    "event_seq", "firm_id", "firm_name", "occurred_on", "round",
+    "amount", "amount_currency", "amount_usd", "valuation_post", "valuation_post_currency", "valuation_post_usd",
+    "investors", "lead_investors",
+)  # fmt: skip
+
+
+def _rounds(session: Session) -> Iterator[list[Any]]:
+    for rounds in _chunks(session, m.FundingRound, m.FundingRound.event_seq):
+        names = _names(session, [r.firm_id for r in rounds])
+        investors: dict[int, list[tuple[str, bool | None]]] = {}
+        for seq, investor, lead in session.execute(
+            sa.select(m.RoundInvestor.event_seq, m.RoundInvestor.investor_id, m.RoundInvestor.lead)
+            .where(col(m.RoundInvestor.event_seq).in_([r.event_seq for r in rounds]))
+            .order_by(m.RoundInvestor.event_seq, m.RoundInvestor.position)
+        ):
+            investors.setdefault(seq, []).append((investor, lead))
+        for r in rounds:
+            listed = investors.get(r.event_seq, [])
+            yield [
+                r.event_seq, r.firm_id, names.get(r.firm_id), r.occurred_on, r.round,
+                r.amount, r.amount_currency, r.amount_usd, r.valuation_post, r.valuation_post_currency, r.valuation_post_usd,
+                ";".join(i for i, _ in listed), ";".join(i for i, lead in listed if lead),
+            ]  # fmt: skip
+
+
+ROUND_INVESTOR_HEADER = (
+    "event_seq", "firm_id", "occurred_on", "round", "position", "investor_id", "investor_name",
+    "amount", "amount_currency", "amount_usd", "lead",
+)  # fmt: skip
+
+
+def _round_investors(session: Session) -> Iterator[list[Any]]:
+    for chunk in _chunks(session, m.FundingRound, m.FundingRound.event_seq):
+        rounds = {r.event_seq: r for r in chunk}
+        entries = list(
+            session.scalars(
+                sa.select(m.RoundInvestor)
+                .where(col(m.RoundInvestor.event_seq).in_(list(rounds)))
+                .order_by(m.RoundInvestor.event_seq, m.RoundInvestor.position)
+            )
+        )
+        names = _names(session, [e.investor_id for e in entries])
+        for e in entries:
+            r = rounds[e.event_seq]
+            yield [
+                e.event_seq, r.firm_id, r.occurred_on, r.round, e.position, e.investor_id, names.get(e.investor_id),
+                e.amount, e.amount_currency, e.amount_usd, e.lead,
+            ]  # fmt: skip
+
+
+EXIT_HEADER = (
+    "event_seq", "firm_id", "firm_name", "kind", "occurred_on", "exchange", "acquirer_id", "acquirer_name",
+    "value", "value_currency", "value_usd", "raised", "raised_currency", "raised_usd",
+)  # fmt: skip
+
+
+def _exits(session: Session) -> Iterator[list[Any]]:
+    for exits in _chunks(session, m.FirmExit, m.FirmExit.event_seq):
+        names = _names(session, [x.firm_id for x in exits] + [x.acquirer_id for x in exits])
+        for x in exits:
+            yield [
+                x.event_seq, x.firm_id, names.get(x.firm_id), x.kind, x.occurred_on, x.exchange,
+                x.acquirer_id, None if x.acquirer_id is None else names.get(x.acquirer_id),
+                x.value, x.value_currency, x.value_usd, x.raised, x.raised_currency, x.raised_usd,
+            ]  # fmt: skip
+
+
+HOP_COLUMNS = tuple(c.name for c in Hop.__table__.columns)  # type: ignore[attr-defined]
+HOP_HEADER = (*HOP_COLUMNS, "source_name", "via_name", "target_name")
+
+
+def _hops(session: Session) -> Iterator[list[Any]]:
+    source, via, target = aliased(Actor), aliased(Actor), aliased(Actor)
+    table = Hop.__table__  # type: ignore[attr-defined]
+    query = (
+        sa.select(*table.columns, source.name, via.name, target.name)
+        .outerjoin(source, source.id == table.c.source_id)
+        .outerjoin(via, via.id == table.c.via_id)
+        .outerjoin(target, target.id == table.c.target_id)
+        .order_by(*table.primary_key.columns)
+        .execution_options(yield_per=CHUNK)
+    )
+    for row in session.execute(query):
+        yield list(row)
+
+
+SNAPSHOT_COLUMNS = ("key", "region_slug", "region_revision", "from_on", "to_on", "window_years", "live", "as_of_seq", "seq", "computed_at")
+
+
+def _snapshots(session: Session) -> tuple[list[str], list[list[Any]]]:
+    """Metric values flattened: one column per metric (nested ones as JSON text)."""
+    rows = list(session.scalars(sa.select(MetricSnapshot).order_by(MetricSnapshot.key)))
+    metrics: list[str] = []
+    for r in rows:
+        metrics.extend(k for k in r.values if k not in metrics)
+    header = [*SNAPSHOT_COLUMNS, *metrics]
+    return header, [[*(getattr(r, c) for c in SNAPSHOT_COLUMNS), *(r.values.get(k) for k in metrics)] for r in rows]
+
+
+def export_csv(factory: sessionmaker[Session], directory: Path) -> TablesExported:
+    """Write firms.csv, rounds.csv, round_investors.csv, exits.csv, hops.csv, metric_snapshots.csv."""
+    directory.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    with read_snapshot(factory) as session:
+        counts["firms.csv"] = _write(directory / "firms.csv", FIRM_HEADER, _firms(session))
+        counts["rounds.csv"] = _write(directory / "rounds.csv", ROUND_HEADER, _rounds(session))
+        counts["round_investors.csv"] = _write(directory / "round_investors.csv", ROUND_INVESTOR_HEADER, _round_investors(session))
+        counts["exits.csv"] = _write(directory / "exits.csv", EXIT_HEADER, _exits(session))
+        counts["hops.csv"] = _write(directory / "hops.csv", HOP_HEADER, _hops(session))
+        header, snapshot_rows = _snapshots(session)
+        counts["metric_snapshots.csv"] = _write(directory / "metric_snapshots.csv", header, snapshot_rows)
+    return TablesExported(str(directory), counts)
