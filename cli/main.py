@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
+from cli import transfer
 from ledger import migrate
 from ledger.config import Settings
 from ledger.db import create_db_engine, make_session_factory, unit_of_work
@@ -24,6 +25,8 @@ from ledger.errors import LedgerError
 app = typer.Typer(help="loopledger: venture lifecycles, recycling chains, regional loop metrics.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(transfer.import_app, name="import")
+app.command("export")(transfer.export)
 console = Console()
 err = Console(stderr=True)
 
