@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.limits import BodySizeLimit
-from api.routes import actors, chains, events, health, regions, status, tasks
+from api.routes import actors, chains, events, health, imports, regions, status, tasks
 from ledger.config import Settings
 from ledger.db import create_db_engine, make_session_factory
 from workers.app import create_celery
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(regions.router)
     app.include_router(regions.compare_router)
     app.include_router(tasks.router)
+    app.include_router(imports.router)
     app.include_router(health.router)
     app.include_router(status.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -1,0 +1,115 @@
+"""Background imports of Crunchbase exports: an uploaded zip archive or a server-side path."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, Field, ValidationError
+from starlette.datastructures import UploadFile
+
+from api.deps import SessionDep
+from api.problems import problem
+from api.schemas import PROBLEM_RESPONSES, ProblemItem
+from ledger.importers.config import ImportSettings
+from ledger.tasks import service as tasks_service
+from workers.tasks import IMPORT
+
+router = APIRouter(prefix="/v1", tags=["imports"])
+
+_UPLOAD_CHUNK = 1 << 20
+
+
+class ImportRequest(BaseModel):
+    path: Annotated[str, Field(min_length=1, max_length=4096, description="export directory or .zip on the server")]
+
+
+_OPENAPI_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": ImportRequest.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}, "required": ["file"]}
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/imports",
+    status_code=202,
+    openapi_extra=_OPENAPI_BODY,
+    responses={503: {"description": "Broker unreachable"}, 415: {"description": "Neither JSON nor multipart"}, **PROBLEM_RESPONSES},
+)
+async def post_import(request: Request) -> JSONResponse:
+    """Queue a Crunchbase import: a zip upload (multipart field `file`) or {"path": ...} on the server;
+    follow it at /v1/tasks/{task_id}."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            return _invalid(["file"], "upload the export as a zip archive in the multipart field `file`")
+        saved = ImportSettings().directory() / f"upload-{uuid.uuid4()}.zip"
+        await run_in_threadpool(_save, upload, saved)
+        if not zipfile.is_zipfile(saved):
+            saved.unlink(missing_ok=True)
+            return _invalid(["file"], "not a zip archive")
+        params: dict[str, Any] = {"path": str(saved), "upload": upload.filename or "upload.zip"}
+        path, remove_after = saved, True
+    elif content_type.startswith("application/json"):
+        try:
+            body = ImportRequest.model_validate_json(await request.body())
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            return _invalid([str(p) for p in first["loc"]] or ["path"], str(first["msg"]))
+        path, remove_after = Path(body.path), False
+        if not path.is_absolute():
+            return _invalid(["path"], "give an absolute path on the server")
+        if not (path.is_dir() or zipfile.is_zipfile(path)):
+            return _invalid(["path"], f"{path} is neither a directory nor a zip archive on the server")
+        params = {"path": str(path)}
+    else:
+        return problem(415, "Unsupported media type", detail="send multipart/form-data (a zip in field `file`) or application/json")
+    return await run_in_threadpool(_queue, request, params, str(path), remove_after)
+
+
+def _save(upload: UploadFile, target: Path) -> None:
+    with target.open("wb") as out:
+        shutil.copyfileobj(upload.file, out, _UPLOAD_CHUNK)
+
+
+def _invalid(loc: list[str | int], msg: str) -> JSONResponse:
+    return problem(422, "Invalid request", [ProblemItem(loc=loc, msg=msg)])
+
+
+def _queue(request: Request, params: dict[str, Any], path: str, remove_after: bool) -> JSONResponse:
+    factory = request.app.state.session_factory
+    with factory() as session, session.begin():
+        task_id = tasks_service.create(session, kind="import", params=params).id
+    try:
+        request.app.state.dispatcher.celery.send_task(IMPORT, args=[task_id, path, remove_after], retry=False)
+    except Exception as exc:
+        tasks_service.finish(factory, task_id=task_id, error=f"broker unreachable: {exc}")
+        if remove_after:
+            Path(path).unlink(missing_ok=True)
+        return problem(503, "Broker unreachable", detail=f"the import could not be queued: {exc}")
+    return JSONResponse({"task_id": task_id, "state": "queued"}, status_code=202)
+
+
+@router.get("/imports/{task_id}/rejects", response_class=FileResponse, responses=PROBLEM_RESPONSES)
+def get_rejects(task_id: str, session: SessionDep) -> Any:
+    """The reject file (CSV: file, line, outcome, reason) of a finished import."""
+    record = tasks_service.get_or_raise(session, task_id=task_id)
+    rejects = (record.result or {}).get("rejects_file")
+    if record.kind != "import" or not rejects or not Path(rejects).is_file():
+        return problem(404, "Not found", [ProblemItem(loc=["task_id"], msg=f"no reject file for task {task_id!r}")])
+    return FileResponse(rejects, media_type="text/csv", filename=f"{task_id}-rejects.csv")
