@@ -16,9 +16,12 @@ from ledger.db import aware
 from ledger.errors import Conflict, ErrorItem, InvalidEvent, LedgerError, NotFound
 from ledger.events import canonical
 from ledger.events.models import EventActor, EventRow, LedgerHead, Retraction
+from ledger.events.refs import references
 from ledger.events.schemas import Event
+from ledger.events.values import ref_id
 from ledger.projections import apply as projections_apply
 from ledger.projections import rules
+from ledger.projections.state import LedgerState
 
 HEAD_ID = 1
 
@@ -60,13 +63,16 @@ def append(
     conflicts: list[ErrorItem] = []
     in_batch: dict[str, tuple[str, Appended]] = {}
     results: list[Appended] = []
+    known = _stored_many(session, [str(e.event_id) for e in events if e.event_id is not None])
+    state = LedgerState(session)
+    state.prefetch(ref_id(r.ref) for e in events for r in references(e))
 
     for index, event in enumerate(events):
         prefix: tuple[int, ...] = (index,) if batch else ()
         body = canonical.canonical_body(event)
         digest = canonical.body_hash(body)
         event_id = str(event.event_id) if event.event_id is not None else str(uuid.uuid4())
-        previous = in_batch.get(event_id) or _stored(session, event_id)
+        previous = in_batch.get(event_id) or known.get(event_id)
         if previous is not None:
             prev_hash, prev = previous
             if prev_hash != digest:
@@ -78,7 +84,7 @@ def append(
         # After a bad event the rest are still checked and applied, so the client sees every
         # problem without follow-on noise; the caller rolls the whole transaction back.
         try:
-            plan = rules.check(session, event, latest_allowed=latest_allowed)
+            plan = rules.check(state, event, latest_allowed=latest_allowed)
         except LedgerError as exc:
             target = invalid if isinstance(exc, InvalidEvent) else conflicts
             target.extend(e.prefixed(*prefix) for e in exc.errors)
@@ -86,21 +92,21 @@ def append(
         seq = head.last_seq + 1
         recorded_iso = recorded_at.isoformat()
         chained = canonical.chain_hash(head.last_hash, seq=seq, event_id=event_id, recorded_at=recorded_iso, body_hash=digest)
-        session.add(
-            EventRow(
-                seq=seq,
-                event_id=event_id,
-                type=event.type,
-                occurred_on=event.occurred_on,
-                recorded_at=recorded_at,
-                source=event.source,
-                data=body["data"],
-                body_hash=digest,
-                chain_hash=chained,
-            )
+        state.add(
+            EventRow,
+            {
+                "seq": seq,
+                "event_id": event_id,
+                "type": event.type,
+                "occurred_on": event.occurred_on,
+                "recorded_at": recorded_at,
+                "source": event.source,
+                "data": body["data"],
+                "body_hash": digest,
+                "chain_hash": chained,
+            },
         )
-        session.flush()
-        projections_apply.apply(session, event, seq, plan)
+        projections_apply.apply(state, event, seq, plan)
         head.last_seq, head.last_hash, head.last_recorded_at = seq, chained, recorded_at
         done = Appended(event_id, seq, recorded_at, duplicate=False)
         in_batch[event_id] = (digest, done)
@@ -110,17 +116,24 @@ def append(
         raise InvalidEvent(invalid + conflicts)
     if conflicts:
         raise Conflict(conflicts)
+    state.flush()
     session.flush()
     return results
 
 
-def _stored(session: Session, event_id: str) -> tuple[str, Appended] | None:
-    row = session.execute(sa.select(EventRow.body_hash, EventRow.seq, EventRow.recorded_at).where(EventRow.event_id == event_id)).first()
-    if row is None:
-        return None
-    recorded_at = aware(row.recorded_at)
-    assert recorded_at is not None
-    return row.body_hash, Appended(event_id, row.seq, recorded_at, duplicate=True)
+def _stored_many(session: Session, event_ids: Sequence[str]) -> dict[str, tuple[str, Appended]]:
+    """Body hash and original answer of each already stored event_id (the idempotency keys)."""
+    found: dict[str, tuple[str, Appended]] = {}
+    wanted = sorted(set(event_ids))
+    for i in range(0, len(wanted), 500):
+        query = sa.select(EventRow.event_id, EventRow.body_hash, EventRow.seq, EventRow.recorded_at).where(
+            col(EventRow.event_id).in_(wanted[i : i + 500])
+        )
+        for row in session.execute(query):
+            recorded_at = aware(row.recorded_at)
+            assert recorded_at is not None
+            found[row.event_id] = (row.body_hash, Appended(row.event_id, row.seq, recorded_at, duplicate=True))
+    return found
 
 
 # ---- reading -----------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from ledger.projections import models as m
 from ledger.projections import rules
 from ledger.projections.models import PROJECTION_TABLES
 from ledger.projections.rebuild import stored_event
+from ledger.projections.state import LedgerState
 
 LocationT = facts.LocationT
 
@@ -106,14 +107,16 @@ def _rewind(session: Session, seq: int) -> None:
         .where(Retraction.retraction_seq > seq, Retraction.target_seq <= seq)
         .order_by(EventRow.seq)
     )
+    state = LedgerState(session)
     for row in list(undone):
         event = stored_event(row)
         try:
-            plan = rules.check(session, event, latest_allowed=dt.date.max)
+            plan = rules.check(state, event, latest_allowed=dt.date.max)
         except LedgerError:
             plan = rules.Plan()  # its actors still exist; only its own rows are missing
         # Its event_actor rows were never removed, so only registrations and rows come back.
-        projections_apply.apply(session, event, row.seq, rules.Plan(registrations=plan.registrations))
+        projections_apply.apply(state, event, row.seq, rules.Plan(registrations=plan.registrations))
+    state.flush()
     session.flush()
 
 

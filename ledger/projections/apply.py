@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from ledger.actors.models import Actor
 from ledger.events import schemas as s
@@ -14,29 +14,20 @@ from ledger.events.models import EventActor, Retraction
 from ledger.events.values import Money, ref_id
 from ledger.projections import models as m
 from ledger.projections.rules import Plan
+from ledger.projections.state import LedgerState
 
 
-def apply(session: Session, event: s.Event, seq: int, plan: Plan) -> None:
+def apply(state: LedgerState, event: s.Event, seq: int, plan: Plan) -> None:
+    """Buffer the rows of one validated event in `state` (inserted by its flush)."""
     for facts in plan.registrations:
-        session.add(
-            Actor(
-                id=facts.id,
-                type=facts.type,
-                name=facts.name,
-                kind=facts.kind,
-                country=facts.country,
-                subdivision=facts.subdivision,
-                city=facts.city,
-                registered_seq=seq,
-            )
-        )
+        state.register(facts, seq)
     for actor_id, role in sorted(plan.mentions):
-        session.add(EventActor(actor_id=actor_id, event_seq=seq, role=role))
+        state.add(EventActor, {"actor_id": actor_id, "event_seq": seq, "role": role})
     handler = _HANDLERS.get(type(event))
     if handler is not None:
-        handler(session, event, seq)
+        handler(state, event, seq)
     if plan.retract_seq is not None:
-        _retract(session, target_seq=plan.retract_seq, retraction_seq=seq, actor_id=plan.retract_actor)
+        _retract(state, target_seq=plan.retract_seq, retraction_seq=seq, actor_id=plan.retract_actor)
 
 
 def _money(prefix: str, money: Money | None) -> dict[str, Any]:
@@ -46,11 +37,12 @@ def _money(prefix: str, money: Money | None) -> dict[str, Any]:
     return {prefix: money.amount, f"{prefix}_currency": money.currency, f"{prefix}_usd": money.usd}
 
 
-def _firm_founded(session: Session, e: Any, seq: int) -> None:
+def _firm_founded(state: LedgerState, e: Any, seq: int) -> None:
     d: s.FirmFoundedData = e.data
     firm_id = ref_id(d.firm)
-    session.add(
-        m.FirmFounding(
+    state.add(
+        m.FirmFounding,
+        dict(
             firm_id=firm_id,
             event_seq=seq,
             founded_on=e.occurred_on,
@@ -59,55 +51,57 @@ def _firm_founded(session: Session, e: Any, seq: int) -> None:
             city=d.location.city,
             sector=d.sector,
             business_model=None if d.business_model is None else d.business_model.value,
-        )
+        ),
     )
-    actor = session.get(Actor, firm_id)
-    if actor is not None and actor.country is None:
-        # A firm's registered location is where it was founded; relocations are read from history.
-        actor.country, actor.subdivision, actor.city = d.location.country, d.location.subdivision, d.location.city
+    state.founded(firm_id, e.occurred_on, seq)
+    # A firm's registered location is where it was founded; relocations are read from history.
+    state.locate_if_unknown(firm_id, d.location.country, d.location.subdivision, d.location.city)
     for i, founder in enumerate(d.founders):
-        session.add(m.Founder(event_seq=seq, position=i, firm_id=firm_id, person_id=ref_id(founder), since=e.occurred_on))
+        state.add(m.Founder, dict(event_seq=seq, position=i, firm_id=firm_id, person_id=ref_id(founder), since=e.occurred_on))
     for i, origin in enumerate(d.origins):
-        session.add(m.FirmOrigin(event_seq=seq, position=i, firm_id=firm_id, org_id=ref_id(origin.org), relation=origin.relation.value))
+        state.add(m.FirmOrigin, dict(event_seq=seq, position=i, firm_id=firm_id, org_id=ref_id(origin.org), relation=origin.relation.value))
 
 
-def _person_joined(session: Session, e: Any, seq: int) -> None:
+def _person_joined(state: LedgerState, e: Any, seq: int) -> None:
     d: s.PersonJoinedData = e.data
     person_id, org_id = ref_id(d.person), ref_id(d.org)
-    session.add(
-        m.Affiliation(event_seq=seq, person_id=person_id, org_id=org_id, role=d.role.value, title=d.title, started_on=e.occurred_on)
+    state.add(
+        m.Affiliation, dict(event_seq=seq, person_id=person_id, org_id=org_id, role=d.role.value, title=d.title, started_on=e.occurred_on)
     )
     if d.role == s.Role.founder:
-        session.add(m.Founder(event_seq=seq, position=0, firm_id=org_id, person_id=person_id, since=e.occurred_on))
+        state.add(m.Founder, dict(event_seq=seq, position=0, firm_id=org_id, person_id=person_id, since=e.occurred_on))
 
 
-def _person_left(session: Session, e: Any, seq: int) -> None:
+def _person_left(state: LedgerState, e: Any, seq: int) -> None:
     d: s.PersonLeftData = e.data
-    session.add(m.Departure(event_seq=seq, person_id=ref_id(d.person), org_id=ref_id(d.org), left_on=e.occurred_on))
+    state.add(m.Departure, dict(event_seq=seq, person_id=ref_id(d.person), org_id=ref_id(d.org), left_on=e.occurred_on))
 
 
-def _funding_round(session: Session, e: Any, seq: int) -> None:
+def _funding_round(state: LedgerState, e: Any, seq: int) -> None:
     d: s.FundingRoundData = e.data
-    session.add(
-        m.FundingRound(
+    state.add(
+        m.FundingRound,
+        dict(
             event_seq=seq,
             firm_id=ref_id(d.firm),
             occurred_on=e.occurred_on,
             round=d.round,
             **_money("amount", d.amount),
             **_money("valuation_post", d.valuation_post),
-        )
+        ),
     )
     for i, inv in enumerate(d.investors):
-        session.add(
-            m.RoundInvestor(event_seq=seq, position=i, investor_id=ref_id(inv.investor), lead=inv.lead, **_money("amount", inv.amount))
+        state.add(
+            m.RoundInvestor,
+            dict(event_seq=seq, position=i, investor_id=ref_id(inv.investor), lead=inv.lead, **_money("amount", inv.amount)),
         )
 
 
-def _license_deal(session: Session, e: Any, seq: int) -> None:
+def _license_deal(state: LedgerState, e: Any, seq: int) -> None:
     d: s.LicenseDealData = e.data
-    session.add(
-        m.LicenseDeal(
+    state.add(
+        m.LicenseDeal,
+        dict(
             event_seq=seq,
             licensor_id=ref_id(d.licensor),
             licensee_id=ref_id(d.licensee),
@@ -116,15 +110,16 @@ def _license_deal(session: Session, e: Any, seq: int) -> None:
             royalty_pct=d.royalty_pct,
             **_money("upfront", d.upfront),
             **_money("milestones", d.milestones),
-        )
+        ),
     )
 
 
-def _exit(session: Session, e: Any, seq: int) -> None:
+def _exit(state: LedgerState, e: Any, seq: int) -> None:
     d: s.IpoData | s.AcquisitionData = e.data
     ipo = isinstance(d, s.IpoData)
-    session.add(
-        m.FirmExit(
+    state.add(
+        m.FirmExit,
+        dict(
             event_seq=seq,
             firm_id=ref_id(d.firm),
             kind="ipo" if ipo else "acquisition",
@@ -134,63 +129,68 @@ def _exit(session: Session, e: Any, seq: int) -> None:
             has_proceeds=d.proceeds is not None,
             **_money("value", d.market_cap if isinstance(d, s.IpoData) else d.price),
             **_money("raised", d.raised if isinstance(d, s.IpoData) else None),
-        )
+        ),
     )
     for i, p in enumerate(d.proceeds or []):
-        session.add(m.ExitProceeds(event_seq=seq, position=i, actor_id=ref_id(p.actor), **_money("amount", p.amount)))
+        state.add(m.ExitProceeds, dict(event_seq=seq, position=i, actor_id=ref_id(p.actor), **_money("amount", p.amount)))
 
 
-def _relocated(session: Session, e: Any, seq: int) -> None:
+def _relocated(state: LedgerState, e: Any, seq: int) -> None:
     d: s.RelocatedData = e.data
     loc = d.location
-    session.add(
-        m.Relocation(
+    state.add(
+        m.Relocation,
+        dict(
             event_seq=seq,
             firm_id=ref_id(d.firm),
             occurred_on=e.occurred_on,
             country=loc.country,
             subdivision=loc.subdivision,
             city=loc.city,
-        )
+        ),
     )
 
 
-def _closed(session: Session, e: Any, seq: int) -> None:
+def _closed(state: LedgerState, e: Any, seq: int) -> None:
     d: s.ClosedData = e.data
-    session.add(m.Closure(event_seq=seq, firm_id=ref_id(d.firm), closed_on=e.occurred_on, reason=d.reason))
+    state.add(m.Closure, dict(event_seq=seq, firm_id=ref_id(d.firm), closed_on=e.occurred_on, reason=d.reason))
+    state.closed(ref_id(d.firm), e.occurred_on)
 
 
-def _fund_raised(session: Session, e: Any, seq: int) -> None:
+def _fund_raised(state: LedgerState, e: Any, seq: int) -> None:
     d: s.FundRaisedData = e.data
-    session.add(
-        m.FundRaise(
+    state.add(
+        m.FundRaise,
+        dict(
             event_seq=seq,
             fund_id=ref_id(d.fund),
             manager_id=None if d.manager is None else ref_id(d.manager),
             occurred_on=e.occurred_on,
             **_money("size", d.size),
-        )
+        ),
     )
     for i, lp in enumerate(d.lps):
-        session.add(m.FundLp(event_seq=seq, position=i, lp_id=ref_id(lp.lp), **_money("commitment", lp.commitment)))
+        state.add(m.FundLp, dict(event_seq=seq, position=i, lp_id=ref_id(lp.lp), **_money("commitment", lp.commitment)))
 
 
-def _association_joined(session: Session, e: Any, seq: int) -> None:
+def _association_joined(state: LedgerState, e: Any, seq: int) -> None:
     d: s.AssociationJoinedData = e.data
-    session.add(m.AssociationMembership(event_seq=seq, org_id=ref_id(d.org), association_id=ref_id(d.association), joined_on=e.occurred_on))
+    state.add(
+        m.AssociationMembership, dict(event_seq=seq, org_id=ref_id(d.org), association_id=ref_id(d.association), joined_on=e.occurred_on)
+    )
 
 
-def _headcount(session: Session, e: Any, seq: int) -> None:
+def _headcount(state: LedgerState, e: Any, seq: int) -> None:
     d: s.HeadcountData = e.data
-    session.add(m.Headcount(event_seq=seq, firm_id=ref_id(d.firm), reported_on=e.occurred_on, employees=d.employees))
+    state.add(m.Headcount, dict(event_seq=seq, firm_id=ref_id(d.firm), reported_on=e.occurred_on, employees=d.employees))
 
 
-def _fx_rate(session: Session, e: Any, seq: int) -> None:
+def _fx_rate(state: LedgerState, e: Any, seq: int) -> None:
     d: s.FxRateData = e.data
-    session.add(m.FxRate(event_seq=seq, currency=d.currency, valid_from=e.occurred_on, usd_per_unit=d.usd_per_unit))
+    state.add(m.FxRate, dict(event_seq=seq, currency=d.currency, valid_from=e.occurred_on, usd_per_unit=d.usd_per_unit))
 
 
-_HANDLERS: dict[type, Callable[[Session, Any, int], None]] = {
+_HANDLERS: dict[type, Callable[[LedgerState, Any, int], None]] = {
     s.FirmFounded: _firm_founded,
     s.PersonJoined: _person_joined,
     s.PersonLeft: _person_left,
@@ -207,14 +207,17 @@ _HANDLERS: dict[type, Callable[[Session, Any, int], None]] = {
 }
 
 
-def _retract(session: Session, *, target_seq: int, retraction_seq: int, actor_id: str | None) -> None:
+def _retract(state: LedgerState, *, target_seq: int, retraction_seq: int, actor_id: str | None) -> None:
     """Remove every projection row of the target; a retracted actor.registered drops its actor.
 
     Actors registered inline by other events stay: later events may name them by id.
     """
-    session.flush()
+    state.flush()
+    session = state.session
     for table in m.PROJECTION_TABLES:
         session.execute(sa.delete(table).where(table.event_seq == target_seq))  # type: ignore[attr-defined]
     if actor_id is not None:
-        session.execute(sa.delete(Actor).where(Actor.id == actor_id, Actor.registered_seq == target_seq))
-    session.add(Retraction(target_seq=target_seq, retraction_seq=retraction_seq))
+        session.execute(sa.delete(Actor).where(col(Actor.id) == actor_id, col(Actor.registered_seq) == target_seq))
+    state.add(Retraction, {"target_seq": target_seq, "retraction_seq": retraction_seq})
+    # Foundings, closures or the actor may be gone now: read them afresh.
+    state.forget()

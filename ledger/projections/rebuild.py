@@ -14,6 +14,7 @@ from ledger.events.schemas import EVENT_ADAPTER, Event
 from ledger.projections import apply as projections_apply
 from ledger.projections import rules
 from ledger.projections.models import PROJECTION_TABLES
+from ledger.projections.state import LedgerState
 
 Progress = Callable[[int, int], None]
 
@@ -32,6 +33,7 @@ def rebuild(session: Session, *, chunk: int = 2000, progress: Progress | None = 
     total = int(session.scalar(sa.select(sa.func.count()).select_from(EventRow)) or 0)
     done = 0
     after = 0
+    state = LedgerState(session)
     while True:
         rows = list(session.scalars(sa.select(EventRow).where(EventRow.seq > after).order_by(EventRow.seq).limit(chunk)))
         if not rows:
@@ -39,11 +41,11 @@ def rebuild(session: Session, *, chunk: int = 2000, progress: Progress | None = 
         for row in rows:
             event = stored_event(row)
             # The log was validated when written; dates were legal then, so no future check now.
-            plan = rules.check(session, event, latest_allowed=dt.date.max)
-            projections_apply.apply(session, event, row.seq, plan)
+            plan = rules.check(state, event, latest_allowed=dt.date.max)
+            projections_apply.apply(state, event, row.seq, plan)
         after = rows[-1].seq
         done += len(rows)
-        session.flush()
+        state.flush()
         session.expunge_all()
         if progress is not None:
             progress(done, total)

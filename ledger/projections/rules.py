@@ -10,32 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
-from ledger.actors.models import Actor
 from ledger.errors import Conflict, ErrorItem, InvalidEvent
 from ledger.events import schemas as s
 from ledger.events.models import EventActor, EventRow, Retraction
 from ledger.events.refs import Reference, references
 from ledger.events.values import ActorObject, ActorType, Location, OrgKind
-from ledger.projections.models import Closure, FirmFounding
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What the ledger knows of an actor's identity."""
-
-    id: str
-    type: str
-    name: str
-    kind: str | None
-    country: str | None = None
-    subdivision: str | None = None
-    city: str | None = None
-
-    @classmethod
-    def of_row(cls, row: Actor) -> Facts:
-        return cls(row.id, row.type, row.name, row.kind, row.country, row.subdivision, row.city)
+from ledger.projections.state import Facts, LedgerState
 
 
 @dataclass
@@ -46,7 +27,7 @@ class Plan:
     retract_actor: str | None = None
 
 
-def check(session: Session, event: s.Event, *, latest_allowed: dt.date) -> Plan:
+def check(state: LedgerState, event: s.Event, *, latest_allowed: dt.date) -> Plan:
     errors: list[ErrorItem] = []
     conflicts: list[ErrorItem] = []
     plan = Plan()
@@ -55,18 +36,18 @@ def check(session: Session, event: s.Event, *, latest_allowed: dt.date) -> Plan:
 
     local: dict[str, Facts] = {}
     if isinstance(event, s.ActorRegistered):
-        facts = _register(session, event.data, Reference("actor", ("data",), event.data), local, plan, errors, conflicts)
+        facts = _register(state, event.data, Reference("actor", ("data",), event.data), local, plan, errors, conflicts)
         if facts is not None:
             plan.mentions.add((facts.id, "actor"))
     for ref in references(event):
-        facts = _resolve(session, ref, local, plan, errors, conflicts)
+        facts = _resolve(state, ref, local, plan, errors, conflicts)
         if facts is None:
             continue
         plan.mentions.add((facts.id, ref.role))
-        _lifecycle(session, event, ref, facts, errors)
+        _lifecycle(state, event, ref, facts, errors)
 
     if isinstance(event, s.EventRetracted):
-        target = _retraction_target(session, event, errors, conflicts)
+        target = _retraction_target(state, event, errors, conflicts)
         if target is not None:
             plan.retract_seq = target.seq
             plan.retract_actor = str(target.data["id"]) if target.type == "actor.registered" else None
@@ -79,7 +60,7 @@ def check(session: Session, event: s.Event, *, latest_allowed: dt.date) -> Plan:
 
 
 def _resolve(
-    session: Session,
+    state: LedgerState,
     ref: Reference,
     local: dict[str, Facts],
     plan: Plan,
@@ -87,8 +68,8 @@ def _resolve(
     conflicts: list[ErrorItem],
 ) -> Facts | None:
     if isinstance(ref.ref, ActorObject):
-        return _register(session, ref.ref, ref, local, plan, errors, conflicts)
-    known = _known(session, ref.ref, local)
+        return _register(state, ref.ref, ref, local, plan, errors, conflicts)
+    known = _known(state, ref.ref, local)
     if known is None:
         errors.append(ErrorItem(ref.loc, f"unknown actor {ref.ref!r}: register it first or pass an object with id, type and name"))
         return None
@@ -112,15 +93,14 @@ def _fits_role(ref: Reference, known: Facts, errors: list[ErrorItem]) -> Facts |
     return known
 
 
-def _known(session: Session, actor_id: str, local: dict[str, Facts]) -> Facts | None:
+def _known(state: LedgerState, actor_id: str, local: dict[str, Facts]) -> Facts | None:
     if actor_id in local:
         return local[actor_id]
-    row = session.get(Actor, actor_id)
-    return None if row is None else Facts.of_row(row)
+    return state.actor(actor_id)
 
 
 def _register(
-    session: Session,
+    state: LedgerState,
     obj: ActorObject,
     ref: Reference,
     local: dict[str, Facts],
@@ -128,7 +108,7 @@ def _register(
     errors: list[ErrorItem],
     conflicts: list[ErrorItem],
 ) -> Facts | None:
-    known = _known(session, obj.id, local)
+    known = _known(state, obj.id, local)
     if known is not None:
         # An inline object for a known actor only has to agree with what it states.
         loc: Location | None = obj.location
@@ -177,26 +157,26 @@ def _register(
     return facts
 
 
-def _lifecycle(session: Session, event: s.Event, ref: Reference, facts: Facts, errors: list[ErrorItem]) -> None:
+def _lifecycle(state: LedgerState, event: s.Event, ref: Reference, facts: Facts, errors: list[ErrorItem]) -> None:
     on = event.occurred_on
     if facts.kind == OrgKind.startup.value:
-        founding = session.get(FirmFounding, facts.id)
+        founding = state.founding(facts.id)
         if isinstance(event, s.FirmFounded) and ref.role == "firm":
             if founding is not None:
-                errors.append(
-                    ErrorItem(ref.loc, f"firm {facts.id!r} was already founded on {founding.founded_on} (event seq {founding.event_seq})")
-                )
+                errors.append(ErrorItem(ref.loc, f"firm {facts.id!r} was already founded on {founding.on} (event seq {founding.seq})"))
         elif ref.founded:
             if founding is None:
                 errors.append(ErrorItem(ref.loc, f"firm {facts.id!r} has no firm.founded event: found it first"))
-            elif founding.founded_on > on:
-                errors.append(ErrorItem(ref.loc, f"firm {facts.id!r} is founded on {founding.founded_on}, after this event's date {on}"))
-    closed_on = session.scalar(sa.select(sa.func.min(Closure.closed_on)).where(Closure.firm_id == facts.id))
+            elif founding.on > on:
+                errors.append(ErrorItem(ref.loc, f"firm {facts.id!r} is founded on {founding.on}, after this event's date {on}"))
+    closed_on = state.closed_on(facts.id)
     if closed_on is not None and closed_on < on:
         errors.append(ErrorItem(ref.loc, f"firm {facts.id!r} closed on {closed_on}: only event.retracted may follow"))
 
 
-def _retraction_target(session: Session, event: s.EventRetracted, errors: list[ErrorItem], conflicts: list[ErrorItem]) -> EventRow | None:
+def _retraction_target(state: LedgerState, event: s.EventRetracted, errors: list[ErrorItem], conflicts: list[ErrorItem]) -> EventRow | None:
+    state.flush()  # the target and its references may still be buffered
+    session = state.session
     loc = ("data", "event_id")
     target = session.scalars(sa.select(EventRow).where(EventRow.event_id == str(event.data.event_id))).first()
     if target is None:

@@ -1,0 +1,153 @@
+"""What validation reads and what projections write, for one append (or one replay).
+
+Appending event by event with the ORM cost several round trips per event. Here the state that
+rules need (actors, foundings, closures) is read once per batch and kept current in memory as
+events are applied, and the rows to write are buffered and inserted in bulk by `flush()`.
+Anything that must read the tables themselves (retractions) flushes first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel, col
+
+from ledger.actors.models import Actor
+from ledger.events.models import EventRow
+from ledger.projections.models import Closure, FirmFounding
+
+_CHUNK = 500
+_INSERT_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the ledger knows of an actor's identity."""
+
+    id: str
+    type: str
+    name: str
+    kind: str | None
+    country: str | None = None
+    subdivision: str | None = None
+    city: str | None = None
+
+
+@dataclass(frozen=True)
+class Founded:
+    on: dt.date
+    seq: int
+
+
+class LedgerState:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        # None = known to be absent; a missing key = not looked up yet.
+        self._actors: dict[str, Facts | None] = {}
+        self._founded: dict[str, Founded | None] = {}
+        self._closed: dict[str, dt.date | None] = {}
+        self._pending: dict[type[SQLModel], list[dict[str, Any]]] = defaultdict(list)
+        self._pending_actor: dict[str, dict[str, Any]] = {}
+
+    # ---- reads ---------------------------------------------------------------------------------
+
+    def prefetch(self, actor_ids: Iterable[str]) -> None:
+        """Load what is known of many actors at once (the ones a batch names)."""
+        wanted = sorted({a for a in actor_ids if a not in self._actors})
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            for key in chunk:
+                self._actors[key] = None
+                self._founded.setdefault(key, None)
+                self._closed.setdefault(key, None)
+            for row in self.session.scalars(sa.select(Actor).where(col(Actor.id).in_(chunk))):
+                self._actors[row.id] = Facts(row.id, row.type, row.name, row.kind, row.country, row.subdivision, row.city)
+            for firm, on, seq in self.session.execute(
+                sa.select(FirmFounding.firm_id, FirmFounding.founded_on, FirmFounding.event_seq).where(col(FirmFounding.firm_id).in_(chunk))
+            ):
+                self._founded[firm] = Founded(on, seq)
+            for firm, closed in self.session.execute(
+                sa.select(Closure.firm_id, sa.func.min(Closure.closed_on)).where(col(Closure.firm_id).in_(chunk)).group_by(Closure.firm_id)
+            ):
+                self._closed[firm] = closed
+
+    def actor(self, actor_id: str) -> Facts | None:
+        if actor_id not in self._actors:
+            self.prefetch([actor_id])
+        return self._actors[actor_id]
+
+    def founding(self, firm_id: str) -> Founded | None:
+        if firm_id not in self._founded:
+            self.prefetch([firm_id])
+        return self._founded.get(firm_id)
+
+    def closed_on(self, firm_id: str) -> dt.date | None:
+        if firm_id not in self._closed:
+            self.prefetch([firm_id])
+        return self._closed.get(firm_id)
+
+    # ---- writes --------------------------------------------------------------------------------
+
+    def add(self, model: type[SQLModel], row: dict[str, Any]) -> None:
+        self._pending[model].append(row)
+
+    def register(self, facts: Facts, seq: int) -> None:
+        row = {
+            "id": facts.id,
+            "type": facts.type,
+            "name": facts.name,
+            "kind": facts.kind,
+            "country": facts.country,
+            "subdivision": facts.subdivision,
+            "city": facts.city,
+            "registered_seq": seq,
+        }
+        self.add(Actor, row)
+        self._pending_actor[facts.id] = row
+        self._actors[facts.id] = facts
+
+    def locate_if_unknown(self, actor_id: str, country: str, subdivision: str | None, city: str | None) -> None:
+        """Give an actor registered without a location this one (a firm: where it was founded)."""
+        facts = self.actor(actor_id)
+        if facts is None or facts.country is not None:
+            return
+        self._actors[actor_id] = replace(facts, country=country, subdivision=subdivision, city=city)
+        pending = self._pending_actor.get(actor_id)
+        if pending is not None:
+            pending.update(country=country, subdivision=subdivision, city=city)
+        else:
+            self.session.execute(
+                sa.update(Actor).where(col(Actor.id) == actor_id).values(country=country, subdivision=subdivision, city=city)
+            )
+
+    def founded(self, firm_id: str, on: dt.date, seq: int) -> None:
+        self._founded[firm_id] = Founded(on, seq)
+
+    def closed(self, firm_id: str, on: dt.date) -> None:
+        before = self.closed_on(firm_id)
+        self._closed[firm_id] = on if before is None else min(before, on)
+
+    def flush(self) -> None:
+        """Insert every buffered row: log rows first, everything else refers to them."""
+        order = sorted(self._pending, key=lambda model: model is not EventRow)
+        for model in order:
+            rows = self._pending[model]
+            columns = [c.key for c in model.__table__.columns]  # type: ignore[attr-defined]
+            full = [{c: row.get(c) for c in columns} for row in rows]
+            for i in range(0, len(full), _INSERT_CHUNK):
+                self.session.execute(sa.insert(model.__table__), full[i : i + _INSERT_CHUNK])  # type: ignore[attr-defined]
+        self._pending.clear()
+        self._pending_actor.clear()
+
+    def forget(self) -> None:
+        """After rows were deleted behind the cache's back (a retraction), read afresh."""
+        self.flush()
+        self._actors.clear()
+        self._founded.clear()
+        self._closed.clear()
