@@ -27,11 +27,9 @@ from ledger.events import service as events_service
 from ledger.events.models import EventRow, Retraction
 from ledger.events.refs import references
 from ledger.events.schemas import EVENT_ADAPTER, MAX_BATCH_EVENTS, Event
-from ledger.events.values import ref_id
 from ledger.importers.mapping import event_id
 from ledger.importers.progress import Meter
 from ledger.importers.rejects import Rejects
-from ledger.projections.models import FirmFounding
 
 # The retraction reason names the new version: that is how a later import finds the live one.
 _SUPERSEDED = re.compile(r"^superseded by ([0-9a-f-]{36})")
@@ -224,9 +222,7 @@ class EventWriter:
             events = [p.event for p in planned]
             try:
                 with unit_of_work(self.factory) as session:
-                    warm = _prewarm(session, events)
                     results = events_service.append(session, events=events, future_tolerance_days=self.future_tolerance_days, indexed=True)
-                    del warm
             except (InvalidEvent, Conflict) as exc:
                 planned = self._drop_refused(planned, exc)
                 continue
@@ -311,19 +307,3 @@ def _live_version(session: Session, base: str) -> tuple[str, str | None, str]:
             return current, row.body_hash, "manual"
         previous, current = current, match[1]
     raise RuntimeError(f"correction chain of {base} does not end")
-
-
-def _prewarm(session: Session, events: Sequence[Event]) -> list[Any]:
-    """Load the batch's known actors and foundings into the session in two queries, so the
-    per-event checks find them in the identity map (held by the returned list)."""
-    actors: set[str] = set()
-    for e in events:
-        for ref in references(e):
-            actors.add(ref_id(ref.ref))
-    ids = sorted(actors)
-    warm: list[Any] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        warm.extend(session.scalars(sa.select(Actor).where(col(Actor.id).in_(chunk))))
-        warm.extend(session.scalars(sa.select(FirmFounding).where(col(FirmFounding.firm_id).in_(chunk))))
-    return warm
