@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
-    app.state.dispatcher = Dispatcher(create_celery(settings), app.state.session_factory, settings)
+    app.state.dispatcher = Dispatcher(create_celery(settings, publisher=True), app.state.session_factory, settings)
     problems.install(app)
     app.include_router(events.router)
     app.include_router(chains.router)

@@ -15,6 +15,13 @@ from workers.app import CATCH_UP, RECOMPUTE
 
 log = logging.getLogger(__name__)
 
+# Enqueueing runs on the request path after the commit, so a broker outage must cost an append
+# milliseconds. `retry=False` is not enough: kombu then still retries *connecting* for
+# broker_connection_timeout (4 s) plus a 2 s sleep, so every append stalled 6 s while Redis was
+# down. One immediate reconnect is allowed, so a pooled connection left stale by a Redis restart
+# does not lose the first enqueue after it. (Hung brokers: see create_celery(publisher=True).)
+FAIL_FAST: dict[str, float] = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+
 
 class Dispatcher:
     def __init__(self, celery: Celery, factory: sessionmaker[Session], settings: Settings) -> None:
@@ -25,7 +32,7 @@ class Dispatcher:
     def catch_up_soon(self) -> None:
         """Enqueue one delayed catch-up. Called only by the append that claimed the dispatch flag."""
         try:
-            self.celery.send_task(CATCH_UP, countdown=self.delay, retry=False)
+            self.celery.send_task(CATCH_UP, countdown=self.delay, retry=True, retry_policy=FAIL_FAST)
         except Exception as exc:  # broker down: events are safe in the log; the sweep catches up
             log.warning("could not enqueue catch-up (%s); it runs when a worker or broker returns", exc)
             with unit_of_work(self.factory) as session:
@@ -33,5 +40,5 @@ class Dispatcher:
 
     def recompute(self, task_id: str | None = None, regions: list[str] | None = None) -> str:
         task_id = task_id or str(uuid.uuid4())
-        self.celery.send_task(RECOMPUTE, args=[task_id, regions or []], retry=False)
+        self.celery.send_task(RECOMPUTE, args=[task_id, regions or []], retry=True, retry_policy=FAIL_FAST)
         return task_id
