@@ -10,6 +10,7 @@ from workers import broker
 CATCH_UP = "loopledger.catch_up"
 RECOMPUTE = "loopledger.recompute"
 SWEEP = "loopledger.sweep"
+IMPORT = "loopledger.import"
 
 
 # A publisher waits at most this long on a Redis socket. Without a socket timeout a publish to a

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ledger.config import Settings
 from ledger.db import unit_of_work
 from ledger.events import service as events_service
-from workers.app import CATCH_UP, RECOMPUTE
+from workers.app import CATCH_UP, IMPORT, RECOMPUTE
 
 log = logging.getLogger(__name__)
 
@@ -42,3 +42,6 @@ class Dispatcher:
         task_id = task_id or str(uuid.uuid4())
         self.celery.send_task(RECOMPUTE, args=[task_id, regions or []], retry=True, retry_policy=FAIL_FAST)
         return task_id
+
+    def run_import(self, task_id: str, path: str, remove_after: bool) -> None:
+        self.celery.send_task(IMPORT, args=[task_id, path, remove_after], retry=True, retry_policy=FAIL_FAST)

@@ -26,7 +26,7 @@ from ledger.importers.config import ImportSettings
 from ledger.importers.progress import Progress
 from ledger.metrics import service as metrics_service
 from ledger.tasks import service as tasks_service
-from workers.app import CATCH_UP, RECOMPUTE, SWEEP, app
+from workers.app import CATCH_UP, IMPORT, RECOMPUTE, SWEEP, app
 
 log = logging.getLogger(__name__)
 # Database restarts and lock timeouts are worth retrying; anything else is a bug to report.
@@ -83,9 +83,10 @@ def recompute(self: Task, task_id: str, regions: list[str] | None = None) -> dic
 
 @app.task(name=SWEEP)
 def sweep() -> bool:
-    """Periodic safety net: enqueue a catch-up when the watermark lags the log."""
+    """Periodic safety net: enqueue a catch-up when the hops or a live metric snapshot lag the log
+    (a catch-up that failed between the two is finished this way)."""
     with session_factory()() as session:
-        lagging = maintain.lag(session) > 0
+        lagging = maintain.lag(session) > 0 or metrics_service.stale_live(session) > 0
     if lagging:
         catch_up.apply_async()
     return lagging
@@ -98,8 +99,6 @@ def _catch_up_on_start(**_: Any) -> None:
 
 
 # ---- imports -----------------------------------------------------------------------------------
-
-IMPORT = "loopledger.import"
 
 
 def run_import(factory: sessionmaker[Session], *, task_id: str, path: str, remove_after: bool = False) -> dict[str, Any] | None:

@@ -19,7 +19,6 @@ from api.problems import problem
 from api.schemas import PROBLEM_RESPONSES, ProblemItem
 from ledger.importers.config import ImportSettings
 from ledger.tasks import service as tasks_service
-from workers.tasks import IMPORT
 
 router = APIRouter(prefix="/v1", tags=["imports"])
 
@@ -96,7 +95,7 @@ def _queue(request: Request, params: dict[str, Any], path: str, remove_after: bo
     with factory() as session, session.begin():
         task_id = tasks_service.create(session, kind="import", params=params).id
     try:
-        request.app.state.dispatcher.celery.send_task(IMPORT, args=[task_id, path, remove_after], retry=False)
+        request.app.state.dispatcher.run_import(task_id, path, remove_after)
     except Exception as exc:
         tasks_service.finish(factory, task_id=task_id, error=f"broker unreachable: {exc}")
         if remove_after:
