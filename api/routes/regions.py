@@ -52,8 +52,6 @@ AsOf = Annotated[dt.datetime | None, Query(description="answer with what the led
 WindowYears = Annotated[int, Query(ge=1, le=MAX_WINDOW_YEARS, description="reinvestment window W in calendar years")]
 
 
-
-
 @router.get("/{slug}/metrics", responses=PROBLEM_RESPONSES)
 def get_metrics(
     slug: Slug,
