@@ -101,6 +101,12 @@ def liquidity_events(facts: Facts, idx: _Index, actor: str) -> list[Liquidity]:
     earliest: dict[str, Liquidity] = {}
     for exit_seq in candidates:
         e = facts.exits[exit_seq]
+        if e.firm_id == actor:
+            # A firm named in its own exit (in `proceeds`, as its own founder or investor) is
+            # self-liquidity: the spec keeps it out of liquidity_actors and covers a listed
+            # firm's reinvestment with the listed-firm rule. Counting it here as well derived
+            # the same hop twice (listed and not), which broke the hop key on insert.
+            continue
         if e.proceeds is not None:
             takes_part = actor in e.proceeds
         else:
