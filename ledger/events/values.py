@@ -65,7 +65,8 @@ class ActorType(StrEnum):
     person = "person"
 
 
-def _country(value: str) -> str:
+def country_alpha2(value: str) -> str:
+    """ISO 3166-1 alpha-2 or alpha-3 to alpha-2; ValueError for an unknown code."""
     code = value.strip().upper()
     found = None
     if len(code) == 2:
@@ -77,15 +78,16 @@ def _country(value: str) -> str:
     return str(found.alpha_2)
 
 
-def _currency(value: str) -> str:
+def currency_code(value: str) -> str:
+    """An ISO 4217 code, upper-cased; ValueError for an unknown one."""
     code = value.strip().upper()
     if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
         raise ValueError(f"unknown ISO 4217 currency code {value!r}")
     return code
 
 
-CountryCode = Annotated[str, AfterValidator(_country)]
-CurrencyCode = Annotated[str, AfterValidator(_currency)]
+CountryCode = Annotated[str, AfterValidator(country_alpha2)]
+CurrencyCode = Annotated[str, AfterValidator(currency_code)]
 
 
 def _plain_decimal(value: Decimal) -> str:

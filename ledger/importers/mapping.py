@@ -14,6 +14,7 @@ from typing import Any
 
 import pycountry
 
+from ledger.events import values
 from ledger.events.values import ACTOR_ID_PATTERN
 
 # Fixed for ever: event and actor ids derived from export keys must not change between versions.
@@ -92,24 +93,13 @@ def money(amount: Decimal | None, currency: str | None, usd: Decimal | None) -> 
 
 @lru_cache(maxsize=512)
 def currency_code(value: str) -> str:
-    code = value.strip().upper()
-    if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
-        raise ValueError(f"unknown ISO 4217 currency code {value!r}")
-    return code
+    return values.currency_code(value)
 
 
 @lru_cache(maxsize=1024)
 def country(value: str) -> str:
-    """ISO 3166-1 alpha-3 (Crunchbase's spelling) or alpha-2 to alpha-2."""
-    code = value.strip().upper()
-    found = None
-    if len(code) == 3:
-        found = pycountry.countries.get(alpha_3=code)
-    elif len(code) == 2:
-        found = pycountry.countries.get(alpha_2=code)
-    if found is None:
-        raise ValueError(f"unknown ISO 3166-1 country code {value!r}")
-    return str(found.alpha_2)
+    """ISO 3166-1 alpha-3 (Crunchbase's spelling) or alpha-2 to alpha-2 (the contract's rule, cached)."""
+    return values.country_alpha2(value)
 
 
 @lru_cache(maxsize=1024)
