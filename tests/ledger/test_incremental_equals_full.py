@@ -143,11 +143,12 @@ class Draft:
     data: dict[str, Any]
     after: tuple[int, ...] = ()  # drafts to record first (the firm's founding; the retracted event)
     retracts: int | None = None
+    settle: bool = False  # catch up (and compare) right after it
 
 
 class Drafts(list[Draft]):
-    def add(self, kind: str, day: int, data: dict[str, Any], after: Sequence[int] = (), retracts: int | None = None) -> int:
-        self.append(Draft(kind, min(max(day, 0), LAST), data, tuple(after), retracts))
+    def add(self, kind: str, day: int, data: dict[str, Any], after: Sequence[int] = (), **more: Any) -> int:
+        self.append(Draft(kind, min(max(day, 0), LAST), data, tuple(after), **more))
         return len(self) - 1
 
 
@@ -190,58 +191,82 @@ def _raise(draw: st.DrawFn, fund: str, lps: Sequence[str]) -> dict[str, Any]:
     return {"fund": _ref(draw, fund), "lps": [_with_money(draw, {"lp": _ref(draw, a)}, "commitment") for a in lps]}
 
 
-def _plot(draw: st.DrawFn, drafts: Drafts, kind: str) -> None:
-    """X gets liquidity from an exit of F, then reinvests in G (or, listed, F itself invests)."""
+def _plot(draw: st.DrawFn, drafts: Drafts, kind: str, f: str, g: str, found_f: int | None) -> int:
+    """X gets liquidity from an exit of F, then reinvests in G (or, listed, F itself invests).
+
+    F was founded by an earlier plot when `found_f` is given (it was that plot's G: a chain).
+    In a "late" plot the event that completes the hop is recorded after the rest of it, then
+    caught up at once: the exit after the reinvestment, the fund raise after the fund's round,
+    G's founding after a mentor's join. Returns the draft that founds G.
+    """
     mine = len(drafts)
-    f = draw(st.sampled_from(FIRMS))
-    g = draw(st.sampled_from([x for x in FIRMS if x != f]))
-    base = draw(st.integers(0, 30))
+    base = draw(st.integers(0, 30)) if found_f is None else drafts[found_f].day + draw(st.integers(0, 6))
     t_exit = base + draw(st.integers(0, 12))
-    t_re = t_exit + draw(st.integers(1, 36))  # up to 12 years on: in and out of a 10-year window
+    t_re = t_exit + draw(st.integers(2, 36))  # up to 12 years on: in and out of a 10-year window
+    late = draw(st.booleans())
     listed = kind.startswith("listed")
     if listed:
         x, path = f, ""
     else:
         pool = PERSONS if kind == "mentor" else (*PERSONS, *INVESTORS, *(FUNDS if kind == "capital" else ()))
         x = draw(st.sampled_from(pool))
-        path = draw(st.sampled_from([p for p in LIQUIDITY_PATHS if p != "joined" or x in PERSONS]))
+        paths = [p for p in LIQUIDITY_PATHS if (p != "joined" or x in PERSONS) and (p != "founder" or found_f is None)]
+        path = draw(st.sampled_from(paths))
 
-    found_f = drafts.add("firm.founded", base, _founding(draw, f, [x] * (path == "founder") + _others(draw)))
+    # X's liquidity: a participant of F (founder, investor, founder by joining) or in the proceeds.
+    if found_f is None:
+        found_f = drafts.add("firm.founded", base, _founding(draw, f, [x] * (path == "founder") + _others(draw)))
     if path == "investor" or draw(st.booleans()):
         drafts.add("funding.round", draw(st.integers(base, t_exit)), _round(draw, f, [x] * (path == "investor") + _others(draw)), [found_f])
     if path == "joined":
         drafts.add("person.joined", draw(st.integers(base, t_exit)), {"person": _ref(draw, x), "org": f, "role": "founder"}, [found_f])
-    proceeds = [x, *_others(draw)] if path == "proceeds" else (_others(draw) if draw(st.integers(0, 4)) == 0 else None)
+    proceeds = [x, *_others(draw)] if path == "proceeds" else (_others(draw) if draw(st.integers(0, 4)) == 4 else None)
     exit_kind = "exit.ipo" if listed else draw(st.sampled_from(["exit.ipo", "exit.acquisition"]))
-    drafts.add(exit_kind, t_exit, _exit(draw, exit_kind, f, proceeds), [found_f])
+    exit_data = _exit(draw, exit_kind, f, proceeds)
+    exit_late = late and kind in ("capital", "listed_capital", "listed_fund")
+    if not exit_late:
+        exit_ = drafts.add(exit_kind, t_exit, exit_data, [found_f])
 
+    # The reinvestment into G.
     founds_g = kind == "founder" and (x not in PERSONS or draw(st.booleans()))  # else X joins G as founder
     founders_g = [x, *_others(draw)] if founds_g else _others(draw)
-    found_g = drafts.add("firm.founded", t_re if founds_g else draw(st.integers(0, t_re)), _founding(draw, g, founders_g))
-    if kind == "founder" and not founds_g:
-        drafts.add("person.joined", t_re, {"person": _ref(draw, x), "org": ref(g, True), "role": "founder"})
-    elif kind in ("capital", "listed_capital"):
-        drafts.add("funding.round", t_re, _round(draw, g, [x, *_others(draw)]), [found_g])
-    elif kind in ("fund", "listed_fund"):
-        t_re = max(t_re, t_exit + 2)
-        fund = draw(st.sampled_from((*FUNDS, *INVESTORS)))
-        drafts.add("fund.raised", draw(st.integers(t_exit + 1, t_re - 1)), _raise(draw, fund, [x, *_others(draw)]))
-        drafts.add("funding.round", t_re, _round(draw, g, [fund, *_others(draw)]), [found_g])
-    elif kind == "mentor":
+    g_day = t_re if founds_g else draw(st.integers(0, t_re))
+    if kind == "mentor":
         # The org inline, so the join may be recorded before G is founded (it counts from then).
-        data = {"person": _ref(draw, x), "org": ref(g, True), "role": draw(st.sampled_from(MENTOR_ROLES))}
-        drafts.add("person.joined", t_re, data)
+        role = draw(st.sampled_from(MENTOR_ROLES))
+        join = drafts.add("person.joined", t_re, {"person": _ref(draw, x), "org": ref(g, True), "role": role}, settle=not late)
+        found_g = drafts.add("firm.founded", g_day, _founding(draw, g, founders_g), [join] if late else [], settle=late)
+    else:
+        found_g = drafts.add("firm.founded", g_day, _founding(draw, g, founders_g), [exit_] if late and founds_g else [], settle=late)
+    if kind == "founder" and not founds_g:
+        drafts.add("person.joined", t_re, {"person": _ref(draw, x), "org": ref(g, True), "role": "founder"}, [exit_] if late else [])
+    elif kind in ("capital", "listed_capital"):
+        reinvest = drafts.add("funding.round", t_re, _round(draw, g, [x, *_others(draw)]), [found_g])
+    elif kind in ("fund", "listed_fund"):
+        fund = draw(st.sampled_from((*FUNDS, *INVESTORS)))
+        t_raise = draw(st.integers(t_exit + 1, t_re - 1))
+        if late and kind == "fund":  # the raise after the round it feeds and the exit
+            reinvest = drafts.add("funding.round", t_re, _round(draw, g, [fund, *_others(draw)]), [found_g])
+            drafts.add("fund.raised", t_raise, _raise(draw, fund, [x, *_others(draw)]), [reinvest, exit_], settle=True)
+        else:
+            raised = drafts.add("fund.raised", t_raise, _raise(draw, fund, [x, *_others(draw)]))
+            reinvest = drafts.add("funding.round", t_re, _round(draw, g, [fund, *_others(draw)]), [found_g, raised])
+    if exit_late:
+        exit_ = drafts.add(exit_kind, t_exit, exit_data, [found_f, reinvest], settle=True)
 
-    if draw(st.integers(0, 2)) == 0:  # a move, often dated before the hop it changes an end of
+    if draw(st.integers(0, 2)) == 2:  # a move, often dated before the hop it changes an end of
         firm, founding = draw(st.sampled_from([(f, found_f), (g, found_g)]))
         day = draw(st.integers(drafts[founding].day, t_re + 3))
-        drafts.add("firm.relocated", day, {"firm": firm, "location": draw(st.sampled_from(LOCATIONS))}, [founding])
-    if draw(st.integers(0, 2)) == 0:  # a retraction; a retracted founding may be made again
-        target = draw(st.sampled_from(range(mine, len(drafts))))
-        undo = drafts.add("event.retracted", t_re, {"reason": "test"}, [target], retracts=target)
+        data = {"firm": firm, "location": draw(st.sampled_from(LOCATIONS))}
+        drafts.add("firm.relocated", day, data, [founding, *range(mine, len(drafts))] if late else [founding], settle=late)
+    if draw(st.integers(0, 2)) == 2:  # a retraction (foundings favoured); a founding may be made again
+        target = draw(st.sampled_from([found_f, found_g, *range(mine, len(drafts))]))
+        after = [target, *range(mine, len(drafts))] if late else [target]
+        undo = drafts.add("event.retracted", t_re, {"reason": "test"}, after, retracts=target, settle=late)
         if drafts[target].type == "firm.founded" and draw(st.booleans()):
             again = drafts[target].data["firm"]["id"]
-            drafts.add("firm.founded", draw(st.integers(0, t_re)), _founding(draw, again, _others(draw)), [undo])
+            drafts.add("firm.founded", draw(st.integers(0, t_re)), _founding(draw, again, _others(draw)), [undo], settle=late)
+    return found_g
 
 
 def _stray(draw: st.DrawFn, drafts: Drafts) -> None:
@@ -290,8 +315,19 @@ class Step:
 @st.composite
 def histories(draw: st.DrawFn) -> list[Step]:
     drafts = Drafts()
+    unused = list(FIRMS)
+    chain: tuple[str, int] | None = None  # the last plot's G and its founding: the next F, mostly
     for kind in draw(st.lists(st.sampled_from(PLOTS), min_size=1, max_size=3)):
-        _plot(draw, drafts, kind)
+        if chain is not None and draw(st.integers(0, 3)) < 3:
+            f, found_f = chain[0], chain[1]
+        else:
+            f, found_f = draw(st.sampled_from(unused or FIRMS)), None
+        g = draw(st.sampled_from([x for x in unused if x != f] or [x for x in FIRMS if x != f]))
+        unused = [x for x in unused if x not in (f, g)]
+        chain = (g, _plot(draw, drafts, kind, f, g, found_f))
+    if draw(st.integers(0, 2)) == 2:  # an early KRW rate recorded after the amounts it converts
+        rate = {"currency": "KRW", "usd_per_unit": draw(st.sampled_from(["0.001", "0.00085"]))}
+        drafts.add("fx.rate", draw(st.integers(0, 15)), rate, range(len(drafts)) if draw(st.booleans()) else (), settle=True)
     for _ in range(draw(st.integers(0, 4))):
         _stray(draw, drafts)
     # Record in a random order that keeps each draft after the ones it needs.
@@ -305,7 +341,7 @@ def histories(draw: st.DrawFn) -> list[Step]:
         d = drafts[draft_index]
         data = d.data if d.retracts is None else {"event_id": event_id(position[d.retracts]), **d.data}
         raw = {"event_id": event_id(position[draft_index]), "type": d.type, "occurred_on": DATES[d.day].isoformat(), "data": data}
-        steps.append(Step(raw, draw(st.booleans())))
+        steps.append(Step(raw, d.settle or draw(st.booleans())))
     return steps
 
 
