@@ -127,13 +127,16 @@ def _with_money(draw: st.DrawFn, body: dict[str, Any], key: str) -> dict[str, An
 
 # ---- histories -----------------------------------------------------------------------------------
 #
-# A history interleaves a few "plots", each a small recycling story with random parts (which
-# firms and actors, how the actor gets liquidity, dates in or out of the window, money in KRW or
-# USD), disturbed now and then (a relocation, a retraction, a founding retracted and made again),
-# plus some stray events. The events of all plots are then recorded in a random order that only
-# keeps each firm's founding before the rounds, exits and moves that need it: so a fund raise may
-# be recorded after the round it feeds, an IPO after its firm's investments, a mentor's join
-# before the firm is founded. Catch-ups fall at random points.
+# Uniformly random events over this universe rarely make a hop, let alone the orderings that
+# matter to an incremental recompute. So a history interleaves a few "plots", each a small
+# recycling story with random parts (which firms and actors, how the actor gets liquidity, dates
+# in or out of the window, money in KRW or USD), disturbed now and then (a relocation, a
+# retraction, a founding retracted and made again), plus stray events of every kind (rejected
+# when invalid). All of it is recorded in a random order that keeps only what the ledger needs
+# (a firm's founding before its rounds, exits and moves; a retraction after its target) and
+# what a "late" plot asks for, so a fund raise may be recorded after the round it feeds, an IPO
+# after its firm's investments, a mentor's join before the firm is founded. Catch-ups fall at
+# random points, and right after the event that completes a late plot.
 
 
 @dataclass
@@ -142,12 +145,13 @@ class Draft:
     day: int  # index into DATES
     data: dict[str, Any]
     after: tuple[int, ...] = ()  # drafts to record first (the firm's founding; the retracted event)
-    retracts: int | None = None
+    retracts: int | None = None  # a draft, or a prelude registration counted from its end (< 0)
     settle: bool = False  # catch up (and compare) right after it
 
 
 class Drafts(list[Draft]):
     def add(self, kind: str, day: int, data: dict[str, Any], after: Sequence[int] = (), **more: Any) -> int:
+        assert all(0 <= a < len(self) for a in after), after  # only drafts already made
         self.append(Draft(kind, min(max(day, 0), LAST), data, tuple(after), **more))
         return len(self) - 1
 
@@ -157,7 +161,8 @@ LIQUIDITY_PATHS = ("founder", "investor", "proceeds", "joined")
 
 
 def _others(draw: st.DrawFn) -> list[str]:
-    return draw(st.lists(st.sampled_from((*PERSONS, *INVESTORS, *FUNDS[:1])), max_size=2))
+    """Bystanders: co-founders, co-investors, other LPs or holders (firms too: any actor may be)."""
+    return draw(st.lists(st.sampled_from((*PERSONS, *INVESTORS, FUNDS[0], *FIRMS[:3])), max_size=2))
 
 
 def _founding(draw: st.DrawFn, firm: str, founders: Sequence[str]) -> dict[str, Any]:
@@ -191,13 +196,27 @@ def _raise(draw: st.DrawFn, fund: str, lps: Sequence[str]) -> dict[str, Any]:
     return {"fund": _ref(draw, fund), "lps": [_with_money(draw, {"lp": _ref(draw, a)}, "commitment") for a in lps]}
 
 
+# What may happen to a plot afterwards: a move of F or G (often dated before the hop, so it
+# changes an end of it), or the retraction of one of its parts (a retracted founding may be
+# made again, elsewhere or on another date).
+DISTURBANCES = (
+    "move F",
+    "move G",
+    "retract exit",
+    "retract F's founding",
+    "retract G's founding",
+    "retract reinvestment",
+    "retract liquidity",
+)
+
+
 def _plot(draw: st.DrawFn, drafts: Drafts, kind: str, f: str, g: str, found_f: int | None) -> int:
     """X gets liquidity from an exit of F, then reinvests in G (or, listed, F itself invests).
 
     F was founded by an earlier plot when `found_f` is given (it was that plot's G: a chain).
-    In a "late" plot the event that completes the hop is recorded after the rest of it, then
+    In a "late" plot the event that completes the hop is recorded after the rest of it and
     caught up at once: the exit after the reinvestment, the fund raise after the fund's round,
-    G's founding after a mentor's join. Returns the draft that founds G.
+    G's founding after a mentor's join; so are its disturbances. Returns the draft founding G.
     """
     mine = len(drafts)
     base = draw(st.integers(0, 30)) if found_f is None else drafts[found_f].day + draw(st.integers(0, 6))
@@ -206,7 +225,7 @@ def _plot(draw: st.DrawFn, drafts: Drafts, kind: str, f: str, g: str, found_f: i
     late = draw(st.booleans())
     listed = kind.startswith("listed")
     if listed:
-        x, path = f, ""
+        x, path = f, "listed"
     else:
         pool = PERSONS if kind == "mentor" else (*PERSONS, *INVESTORS, *(FUNDS if kind == "capital" else ()))
         x = draw(st.sampled_from(pool))
@@ -216,16 +235,21 @@ def _plot(draw: st.DrawFn, drafts: Drafts, kind: str, f: str, g: str, found_f: i
     # X's liquidity: a participant of F (founder, investor, founder by joining) or in the proceeds.
     if found_f is None:
         found_f = drafts.add("firm.founded", base, _founding(draw, f, [x] * (path == "founder") + _others(draw)))
+    liquidity = found_f
     if path == "investor" or draw(st.booleans()):
-        drafts.add("funding.round", draw(st.integers(base, t_exit)), _round(draw, f, [x] * (path == "investor") + _others(draw)), [found_f])
+        round_f = drafts.add(
+            "funding.round", draw(st.integers(base, t_exit)), _round(draw, f, [x] * (path == "investor") + _others(draw)), [found_f]
+        )
+        liquidity = round_f if path == "investor" else liquidity
     if path == "joined":
-        drafts.add("person.joined", draw(st.integers(base, t_exit)), {"person": _ref(draw, x), "org": f, "role": "founder"}, [found_f])
+        liquidity = drafts.add(
+            "person.joined", draw(st.integers(base, t_exit)), {"person": _ref(draw, x), "org": f, "role": "founder"}, [found_f]
+        )
     proceeds = [x, *_others(draw)] if path == "proceeds" else (_others(draw) if draw(st.integers(0, 4)) == 4 else None)
     exit_kind = "exit.ipo" if listed else draw(st.sampled_from(["exit.ipo", "exit.acquisition"]))
     exit_data = _exit(draw, exit_kind, f, proceeds)
     exit_late = late and kind in ("capital", "listed_capital", "listed_fund")
-    if not exit_late:
-        exit_ = drafts.add(exit_kind, t_exit, exit_data, [found_f])
+    exit_ = -1 if exit_late else drafts.add(exit_kind, t_exit, exit_data, [found_f])
 
     # The reinvestment into G.
     founds_g = kind == "founder" and (x not in PERSONS or draw(st.booleans()))  # else X joins G as founder
@@ -234,38 +258,46 @@ def _plot(draw: st.DrawFn, drafts: Drafts, kind: str, f: str, g: str, found_f: i
     if kind == "mentor":
         # The org inline, so the join may be recorded before G is founded (it counts from then).
         role = draw(st.sampled_from(MENTOR_ROLES))
-        join = drafts.add("person.joined", t_re, {"person": _ref(draw, x), "org": ref(g, True), "role": role}, settle=not late)
-        found_g = drafts.add("firm.founded", g_day, _founding(draw, g, founders_g), [join] if late else [], settle=late)
+        reinvest = drafts.add("person.joined", t_re, {"person": _ref(draw, x), "org": ref(g, True), "role": role}, settle=not late)
+        found_g = drafts.add("firm.founded", g_day, _founding(draw, g, founders_g), [reinvest] if late else [], settle=late)
     else:
         found_g = drafts.add("firm.founded", g_day, _founding(draw, g, founders_g), [exit_] if late and founds_g else [], settle=late)
+        reinvest = found_g
     if kind == "founder" and not founds_g:
-        drafts.add("person.joined", t_re, {"person": _ref(draw, x), "org": ref(g, True), "role": "founder"}, [exit_] if late else [])
+        reinvest = drafts.add(
+            "person.joined", t_re, {"person": _ref(draw, x), "org": ref(g, True), "role": "founder"}, [exit_] if late else []
+        )
     elif kind in ("capital", "listed_capital"):
         reinvest = drafts.add("funding.round", t_re, _round(draw, g, [x, *_others(draw)]), [found_g])
     elif kind in ("fund", "listed_fund"):
         fund = draw(st.sampled_from((*FUNDS, *INVESTORS)))
         t_raise = draw(st.integers(t_exit + 1, t_re - 1))
         if late and kind == "fund":  # the raise after the round it feeds and the exit
-            reinvest = drafts.add("funding.round", t_re, _round(draw, g, [fund, *_others(draw)]), [found_g])
-            drafts.add("fund.raised", t_raise, _raise(draw, fund, [x, *_others(draw)]), [reinvest, exit_], settle=True)
+            round_g = drafts.add("funding.round", t_re, _round(draw, g, [fund, *_others(draw)]), [found_g])
+            reinvest = drafts.add("fund.raised", t_raise, _raise(draw, fund, [x, *_others(draw)]), [round_g, exit_], settle=True)
         else:
             raised = drafts.add("fund.raised", t_raise, _raise(draw, fund, [x, *_others(draw)]))
             reinvest = drafts.add("funding.round", t_re, _round(draw, g, [fund, *_others(draw)]), [found_g, raised])
     if exit_late:
         exit_ = drafts.add(exit_kind, t_exit, exit_data, [found_f, reinvest], settle=True)
+    if path in ("proceeds", "listed"):
+        liquidity = exit_
 
-    if draw(st.integers(0, 2)) == 2:  # a move, often dated before the hop it changes an end of
-        firm, founding = draw(st.sampled_from([(f, found_f), (g, found_g)]))
-        day = draw(st.integers(drafts[founding].day, t_re + 3))
-        data = {"firm": firm, "location": draw(st.sampled_from(LOCATIONS))}
-        drafts.add("firm.relocated", day, data, [founding, *range(mine, len(drafts))] if late else [founding], settle=late)
-    if draw(st.integers(0, 2)) == 2:  # a retraction (foundings favoured); a founding may be made again
-        target = draw(st.sampled_from([found_f, found_g, *range(mine, len(drafts))]))
+    parts = {"exit": exit_, "F's founding": found_f, "G's founding": found_g, "reinvestment": reinvest, "liquidity": liquidity}
+    for what in draw(st.lists(st.sampled_from(DISTURBANCES), max_size=2, unique=True)):
+        if what.startswith("move"):
+            firm, target = (f, found_f) if what == "move F" else (g, found_g)
+            day = draw(st.integers(drafts[target].day, t_re + 3))
+            data: dict[str, Any] = {"firm": firm, "location": draw(st.sampled_from(LOCATIONS))}
+            kind_ = "firm.relocated"
+        else:
+            target = parts[what.removeprefix("retract ")]
+            day, data, kind_ = t_re, {"reason": "test"}, "event.retracted"
         after = [target, *range(mine, len(drafts))] if late else [target]
-        undo = drafts.add("event.retracted", t_re, {"reason": "test"}, after, retracts=target, settle=late)
-        if drafts[target].type == "firm.founded" and draw(st.booleans()):
+        done = drafts.add(kind_, day, data, after, retracts=target if kind_ == "event.retracted" else None, settle=late)
+        if what.endswith("founding") and draw(st.booleans()):
             again = drafts[target].data["firm"]["id"]
-            drafts.add("firm.founded", draw(st.integers(0, t_re)), _founding(draw, again, _others(draw)), [undo], settle=late)
+            drafts.add("firm.founded", draw(st.integers(0, t_re)), _founding(draw, again, _others(draw)), [done], settle=late)
     return found_g
 
 
@@ -299,9 +331,9 @@ def _stray(draw: st.DrawFn, drafts: Drafts) -> None:
     elif kind == "fx.rate":  # usually early, so that it converts amounts already recorded
         day = draw(st.sampled_from([draw(st.integers(0, 15)), day]))
         drafts.add(kind, day, {"currency": "KRW", "usd_per_unit": draw(st.sampled_from(["0.001", "0.00085", "0.0007"]))})
-    elif kind == "retraction" and drafts:
-        target = draw(st.integers(0, len(drafts) - 1))
-        drafts.add("event.retracted", day, {"reason": "test"}, [target], retracts=target)
+    elif kind == "retraction":  # of any earlier draft, or of a prelude registration (negative)
+        target = draw(st.integers(-len(PRELUDE), len(drafts) - 1))
+        drafts.add("event.retracted", day, {"reason": "test"}, [target] if target >= 0 else [], retracts=target)
     else:  # registered again: the same facts are accepted (a conflict if they differ)
         drafts.add("actor.registered", day, registration(draw(st.sampled_from(REGISTERED))))
 
@@ -314,6 +346,9 @@ class Step:
 
 @st.composite
 def histories(draw: st.DrawFn) -> list[Step]:
+    """One to three plots (mostly chained: one plot's G is the next one's F), maybe an early KRW
+    rate recorded late, up to four stray events; recorded in a random order that respects each
+    draft's `after`, each followed by a catch-up or not (always after a `settle` draft)."""
     drafts = Drafts()
     unused = list(FIRMS)
     chain: tuple[str, int] | None = None  # the last plot's G and its founding: the next F, mostly
@@ -335,7 +370,7 @@ def histories(draw: st.DrawFn) -> list[Step]:
     while len(order) < len(drafts):
         ready = [i for i in range(len(drafts)) if i not in order and all(a in order for a in drafts[i].after)]
         order.append(draw(st.sampled_from(ready)))
-    position = {draft: len(PRELUDE) + n for n, draft in enumerate(order)}
+    position = {draft: len(PRELUDE) + n for n, draft in enumerate(order)} | {-i: len(PRELUDE) - i for i in range(1, len(PRELUDE) + 1)}
     steps = []
     for draft_index in order:
         d = drafts[draft_index]
@@ -441,60 +476,63 @@ def assert_incremental_equals_full(factory: sessionmaker[Session], history: Sequ
 
 
 @contextlib.contextmanager
+def factory_for(url: str) -> Iterator[sessionmaker[Session]]:
+    engine = create_db_engine(url)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()  # on SQLite the last connection to close checkpoints the WAL into the file
+
+
+@contextlib.contextmanager
 def fresh_sqlite(template: Path) -> Iterator[sessionmaker[Session]]:
     """A private copy of a template file (function-scoped fixtures are not reset per example)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ledger.db"
         shutil.copy(template, path)
-        engine = create_db_engine(f"sqlite:///{path}")
-        try:
-            yield make_session_factory(engine)
-        finally:
-            engine.dispose()
+        with factory_for(f"sqlite:///{path}") as factory:
+            yield factory
 
 
 @contextlib.contextmanager
-def fresh_postgres(template: str) -> Iterator[sessionmaker[Session]]:
-    """A new database copied from a template (CREATE DATABASE ... TEMPLATE), dropped afterwards."""
+def fresh_postgres(template: str) -> Iterator[str]:
+    """The URL of a new database copied from a template (CREATE DATABASE ... TEMPLATE, which
+    needs no session open on the template), dropped afterwards."""
     name = f"ll_h_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        engine = create_db_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
         try:
-            yield make_session_factory(engine)
+            yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
         finally:
-            engine.dispose()
             with admin.connect() as conn:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         admin.dispose()
 
 
-def _play_prelude(factory: sessionmaker[Session]) -> None:
-    for raw in PRELUDE:
-        assert _append(factory, raw), raw
+def _play_prelude(url: str) -> None:
+    with factory_for(url) as factory:
+        for raw in PRELUDE:
+            assert _append(factory, raw), raw
 
 
 @pytest.fixture(scope="session")
 def universe_sqlite(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The migrated template plus the prelude (copied per example: appending it each time is slow)."""
+    """The migrated template plus the prelude, copied for each example (cheaper than appending)."""
     path = tmp_path_factory.mktemp("universe") / "universe.db"
     shutil.copy(sqlite_template, path)
-    engine = create_db_engine(f"sqlite:///{path}")
-    _play_prelude(make_session_factory(engine))
-    engine.dispose()  # checkpoints the WAL into the file that is copied
+    _play_prelude(f"sqlite:///{path}")
     return path
 
 
 @pytest.fixture(scope="session")
 def universe_postgres(postgres_template: str) -> Iterator[str]:
-    """A PostgreSQL template database holding the prelude."""
-    with fresh_postgres(postgres_template) as factory:
-        _play_prelude(factory)
-        factory.kw["bind"].dispose()  # no session may stay open on a template
-        database = factory.kw["bind"].url.database
+    """The name of a PostgreSQL template database holding the migrations and the prelude."""
+    with fresh_postgres(postgres_template) as url:
+        _play_prelude(url)
+        database = make_url(url).database
         assert database is not None
         yield database
 
@@ -519,7 +557,7 @@ def test_incremental_equals_full_recompute_sqlite(universe_sqlite: Path, history
 @settings(max_examples=20, **_SETTINGS)
 @given(history=histories())
 def test_incremental_equals_full_recompute_postgresql(universe_postgres: str, history: list[Step]) -> None:
-    with fresh_postgres(universe_postgres) as factory:
+    with fresh_postgres(universe_postgres) as url, factory_for(url) as factory:
         assert_incremental_equals_full(factory, history)
 
 
@@ -537,9 +575,8 @@ WORKED_EXAMPLE_HOPS = [
 def test_worked_example_event_by_event_equals_full_recompute(sqlite_template: Path, worked_example: dict[str, Any]) -> None:
     history = [Step(raw, catch_up_after=True) for raw in worked_example["events"]]
     with fresh_sqlite(sqlite_template) as factory:
-        for step in history:
-            assert _append(factory, step.event), step.event
         full = assert_incremental_equals_full(factory, history, roots=("alpha", "beta", "gamma", "delta", "epsilon", "zeta"))
+        assert full.position == len(history)  # every event was accepted
         with read_snapshot(factory) as session:
             rows = session.scalars(sa.select(Hop).where(Hop.min_window_years <= 10))
             hops = sorted((h.source_id, h.target_id, h.via_id, h.kind, h.hop_on, h.amount_usd) for h in rows)
