@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from ledger.config import Settings
+from ledger.db import read_snapshot
 
 
 def get_settings(request: Request) -> Settings:
@@ -22,5 +23,13 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_snapshot(request: Request) -> Iterator[Session]:
+    """A read-only session seeing one consistent state for the whole request (read_snapshot):
+    an answer and the `seq`/`stale` it reports always come from the same moment."""
+    with read_snapshot(request.app.state.session_factory) as session:
+        yield session
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+SnapshotDep = Annotated[Session, Depends(get_snapshot)]

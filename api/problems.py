@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import Problem, ProblemItem
 from ledger.errors import Conflict, InvalidEvent, LedgerError, NotFound
-from ledger.events.schemas import EVENT_TYPES
+from ledger.events.invalid import error_item
 
 _STATUS: dict[type[LedgerError], int] = {InvalidEvent: 422, Conflict: 409, NotFound: 404}
 
@@ -25,31 +25,18 @@ def problem(status: int, title: str, errors: Sequence[ProblemItem] = (), detail:
 
 
 def _public_loc(loc: Sequence[Any]) -> list[str | int]:
-    """Drop FastAPI's 'body' / batch 'events' prefix and pydantic's union tag from a location."""
+    """Drop FastAPI's 'body' / batch 'events' prefix from a location."""
     parts = list(loc)
     if parts[:1] == ["body"]:
         parts = parts[1:]
     if parts[:1] == ["events"] and len(parts) > 1 and isinstance(parts[1], int):
         parts = parts[1:]
-    return [p for p in parts if p not in EVENT_TYPES]
+    return parts
 
 
 def _validation_item(err: dict[str, Any]) -> ProblemItem:
-    loc = _public_loc(err.get("loc", ()))
-    kind = err.get("type")
-    msg = str(err.get("msg", "invalid"))
-    if kind == "json_invalid":
-        # FastAPI puts the character offset in loc, where it would read as a field or batch index.
-        offset = loc[-1] if loc else "?"
-        loc = []
-        msg = f"body is not valid JSON at character {offset}: {err.get('ctx', {}).get('error', msg)}"
-    elif kind in ("union_tag_invalid", "union_tag_not_found"):
-        loc = [*loc, "type"]
-        if kind == "union_tag_invalid":
-            msg = f"unknown event type {err.get('ctx', {}).get('tag')!r}; expected one of: {', '.join(EVENT_TYPES)}"
-        else:
-            msg = "type is required"
-    return ProblemItem(loc=loc, msg=msg.removeprefix("Value error, "))
+    item = error_item(err, _public_loc(err.get("loc", ())))
+    return ProblemItem(loc=list(item.loc), msg=item.msg)
 
 
 def install(app: FastAPI) -> None:

@@ -151,8 +151,17 @@ def load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=
     try:
         _load(path, settings)
     except LedgerError as exc:
-        err.print(f"[red]rejected, nothing from the failing batch was written:[/] {exc}")
+        err.print(f"{path}: {_first_problem(exc)}", markup=False, highlight=False, soft_wrap=True)
+        err.print("nothing from the failing batch of 10,000 events was written", style="red")
         raise typer.Exit(1) from None
+
+
+def _first_problem(exc: LedgerError) -> str:
+    """One line naming where (event index, field) and why; how many more problems there are."""
+    first = exc.errors[0]
+    where = ".".join(map(str, first.loc)) or "document"
+    more = len(exc.errors) - 1
+    return f"{where}: {first.msg}" + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
 
 
 @app.command()

@@ -98,20 +98,22 @@ def import_crunchbase_command(
     except LedgerError as exc:
         err.print(f"[red]import stopped, nothing from the failing file was written:[/] {exc}")
         raise typer.Exit(1) from None
-    table = Table(title=f"{summary.layout}: {summary.total_rows} rows in {summary.seconds:.1f} s")
+    files = Table(title=f"{summary.layout}: {summary.total_rows} rows in {summary.seconds:.1f} s")
+    for column in ("file", "rows", "in the ledger", "rejected", "repeated", "skipped"):
+        files.add_column(column, justify="left" if column == "file" else "right")
+    for name, counts in summary.files.items():
+        files.add_row(name, *(str(counts[key]) for key in ("rows", "in_ledger", "rejected", "collapsed", "skipped")))
+    console.print(files)
+    table = Table(title="events")
     table.add_column("what")
     table.add_column("count", justify="right")
     for what, count in (
-        *((f"rows in {name}", n) for name, n in summary.rows.items()),
         ("new events", summary.new),
         ("already in the ledger", summary.duplicates),
         ("corrected (row changed)", summary.corrected),
         ("actors registered", summary.registered),
-        ("duplicate rows collapsed", summary.collapsed),
-        ("rows skipped (no event type)", summary.skipped),
-        ("rows rejected", summary.rejected),
+        ("  of them named by no event", summary.unnamed_actors),
         ("rows partly imported", summary.partial),
-        ("actors named by no event", summary.unused_actors),
     ):
         table.add_row(what, str(count))
     console.print(table)

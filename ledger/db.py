@@ -94,11 +94,28 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @sa_event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read snapshot (read_snapshot) begins deferred: in WAL mode it sees one state of the
+        # database from its first read on and never blocks a writer, nor waits for one.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(_READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+_READ_ONLY = "loopledger_read_only"
+
+
+def begin_snapshot(session: Session) -> Session:
+    """Make `session` (not begun yet) one read-only transaction that sees a single consistent
+    state of the database: REPEATABLE READ on PostgreSQL, a deferred transaction on SQLite.
+    Whatever a reader reports (rows and the watermarks they were computed through) then comes
+    from the same moment, however many statements it takes."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    else:
+        session.connection(execution_options={_READ_ONLY: True})
+    return session
 
 
 @contextmanager
@@ -106,11 +123,9 @@ def read_snapshot(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A read-only transaction that sees one consistent state of the database throughout."""
     session = factory()
     try:
-        if session.get_bind().dialect.name == "postgresql":
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        yield session
-        session.rollback()
+        yield begin_snapshot(session)
     finally:
+        # close() ends the transaction without expiring what was read: objects stay usable, detached.
         session.close()
 
 

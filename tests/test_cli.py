@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +63,45 @@ def test_serve_refuses_an_unmigrated_database(sqlite_file_url: str, monkeypatch:
     assert started == []
     assert result.exit_code == 2, result.output
     assert "run `loopledger db upgrade`" in _one_line(result.output)
+
+
+FOUNDED = {"type": "firm.founded", "occurred_on": "2001-01-01", "data": {"firm": {"id": "a", "name": "A"}}}
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (json.dumps({"events": [FOUNDED, {**FOUNDED, "occurred_on": "2001-02-30"}]}), "events.1.occurred_on: not a calendar date"),
+        (
+            json.dumps(
+                {"events": [FOUNDED, {"type": "funding.round", "occurred_on": "2001-02-03", "data": {"firm": "b", "round": "seed"}}]}
+            ),
+            "events.1.data.firm: unknown actor 'b'",
+        ),
+        (json.dumps({"events": [FOUNDED, {"type": "firm.merged", "occurred_on": "2001-02-03", "data": {}}]}), "events.1.type"),
+        ('{"events": [', "document: not valid JSON at line 1 column 13"),
+        (
+            json.dumps({"regions": {"dj": {"name": "DJ", "members": [{"country": "XX"}]}}, "events": [FOUNDED]}),
+            "regions.dj.members.0.country: unknown ISO 3166-1 country code",
+        ),
+    ],
+    ids=["bad-date", "unknown-actor", "unknown-type", "malformed-json", "bad-region"],
+)
+def test_load_rejects_a_bad_document_in_one_line_and_writes_nothing(
+    sqlite_file_url: str, tmp_path: Path, content: str, expected: str
+) -> None:
+    assert CliRunner().invoke(cli_app, ["db", "upgrade"]).exit_code == 0
+    document = tmp_path / "events.json"
+    document.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli_app, ["load", str(document)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"{document}: ") and expected in first, result.output
+    engine = create_db_engine(sqlite_file_url)
+    try:
+        with make_session_factory(engine)() as session:
+            assert events_service.head_seq(session) == 0
+    finally:
+        engine.dispose()

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import SessionDep
+from api.deps import SnapshotDep
 from api.schemas import PROBLEM_RESPONSES, ActorsPublic
 from ledger.actors import service as actors_service
 from ledger.events.values import ACTOR_ID_PATTERN, OrgKind
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/actors", tags=["actors"])
 
 @router.get("", response_model=ActorsPublic, responses=PROBLEM_RESPONSES)
 def list_actors(
-    session: SessionDep,
+    session: SnapshotDep,
     kind: OrgKind | None = None,
     q: Annotated[str | None, Query(max_length=200, description="substring of name or id, case-insensitive")] = None,
     region: Annotated[str | None, Query(pattern=SLUG_PATTERN, description="only actors located in this region now")] = None,
@@ -33,6 +33,6 @@ def list_actors(
 
 
 @router.get("/{actor_id:path}", responses=PROBLEM_RESPONSES)
-def get_actor(actor_id: str, session: SessionDep) -> dict[str, Any]:
+def get_actor(actor_id: str, session: SnapshotDep) -> dict[str, Any]:
     """Profile: type, kind, location now, lifecycle, people and roles, investments."""
     return actors_service.get_profile_or_raise(session, actor_id=actor_id)

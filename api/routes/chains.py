@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from api.deps import SessionDep
+from api.deps import SnapshotDep
 from api.schemas import PROBLEM_RESPONSES
 from ledger.chains import service as chains_service
 from ledger.chains.dates import MAX_WINDOW_YEARS
@@ -21,7 +21,7 @@ MaxDepth = Annotated[int | None, Query(ge=1, le=100, description="stop after thi
 @router.get("/chains/{firm_id:path}", responses=PROBLEM_RESPONSES)
 def get_chain(
     firm_id: str,
-    session: SessionDep,
+    session: SnapshotDep,
     direction: Literal["downstream", "upstream"] = "downstream",
     max_depth: MaxDepth = None,
     window_years: WindowYears = 10,
@@ -34,12 +34,12 @@ def get_chain(
 
 
 @router.get("/actors/{actor_id:path}/recycling", responses=PROBLEM_RESPONSES)
-def get_recycling(actor_id: str, session: SessionDep, window_years: WindowYears = 10) -> dict[str, Any]:
+def get_recycling(actor_id: str, session: SnapshotDep, window_years: WindowYears = 10) -> dict[str, Any]:
     """An actor's liquidity events and reinvestments, and what grew downstream of them."""
     return chains_service.recycling(session, actor_id=actor_id, window_years=window_years)
 
 
 @router.get("/lineage/{org_id:path}", responses=PROBLEM_RESPONSES)
-def get_lineage(org_id: str, session: SessionDep, max_depth: MaxDepth = None) -> dict[str, Any]:
+def get_lineage(org_id: str, session: SnapshotDep, max_depth: MaxDepth = None) -> dict[str, Any]:
     """Firms founded by an organization's alumni, and by theirs, generation by generation."""
     return chains_service.lineage(session, org_id=org_id, max_depth=max_depth)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, SnapshotDep
 from api.schemas import (
     PROBLEM_RESPONSES,
     AppendedPublic,
@@ -67,7 +67,7 @@ def _append(
 
 @router.get("", response_model=EventsPublic, responses=PROBLEM_RESPONSES)
 def list_events(
-    session: SessionDep,
+    session: SnapshotDep,
     after_seq: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     type: Annotated[list[str] | None, Query(description="event type; repeat to ask for several")] = None,
@@ -83,6 +83,6 @@ def list_events(
 
 
 @router.get("/{event_id}", response_model=EventDetailPublic, responses=PROBLEM_RESPONSES)
-def get_event(event_id: str, session: SessionDep) -> EventDetailPublic:
+def get_event(event_id: str, session: SnapshotDep) -> EventDetailPublic:
     """One event with its seq, recorded_at and the retraction that undid it, if any."""
     return EventDetailPublic.model_validate(events_service.get_by_event_id_or_raise(session, event_id=event_id))

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import UploadFile
 
-from api.deps import SessionDep
+from api.deps import SnapshotDep
 from api.problems import problem
 from api.schemas import PROBLEM_RESPONSES, ProblemItem
 from ledger.importers.config import ImportSettings
@@ -105,7 +105,7 @@ def _queue(request: Request, params: dict[str, Any], path: str, remove_after: bo
 
 
 @router.get("/imports/{task_id}/rejects", response_class=FileResponse, responses=PROBLEM_RESPONSES)
-def get_rejects(task_id: str, session: SessionDep) -> Any:
+def get_rejects(task_id: str, session: SnapshotDep) -> Any:
     """The reject file (CSV: file, line, outcome, reason) of a finished import."""
     record = tasks_service.get_or_raise(session, task_id=task_id)
     rejects = (record.result or {}).get("rejects_file")

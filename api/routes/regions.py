@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, Response
 
-from api.deps import SessionDep
+from api.deps import SessionDep, SnapshotDep
 from api.schemas import PROBLEM_RESPONSES
 from ledger.chains.dates import MAX_WINDOW_YEARS
 from ledger.db import aware
@@ -37,13 +37,13 @@ def put_region(
 
 
 @router.get("", responses=PROBLEM_RESPONSES)
-def list_regions(session: SessionDep) -> dict[str, Any]:
+def list_regions(session: SnapshotDep) -> dict[str, Any]:
     """All regions."""
     return {"regions": [regions_service.public(r) for r in regions_service.get_all(session)]}
 
 
 @router.get("/{slug}", responses=PROBLEM_RESPONSES)
-def get_region(slug: Slug, session: SessionDep) -> dict[str, Any]:
+def get_region(slug: Slug, session: SnapshotDep) -> dict[str, Any]:
     """One region."""
     return regions_service.public(regions_service.get_or_raise(session, slug=slug))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.deps import SessionDep
+from api.deps import SnapshotDep
 from ledger.chains import maintain, store
 from ledger.events import service as events_service
 
@@ -14,7 +14,7 @@ router = APIRouter(prefix="/v1", tags=["health"])
 
 
 @router.get("/status")
-def get_status(session: SessionDep) -> dict[str, Any]:
+def get_status(session: SnapshotDep) -> dict[str, Any]:
     """The log head and each derived store's watermark; lag 0 means fully caught up."""
     head = events_service.head_seq(session)
     hops = store.position(session, maintain.CONSUMER)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.deps import SessionDep
+from api.deps import SessionDep, SnapshotDep
 from api.problems import problem
 from api.schemas import PROBLEM_RESPONSES
 from ledger.regions import service as regions_service
@@ -40,6 +40,6 @@ def post_recompute(request: Request, session: SessionDep, body: Annotated[Recomp
 
 
 @router.get("/tasks/{task_id}", responses=PROBLEM_RESPONSES)
-def get_task(task_id: str, session: SessionDep) -> dict[str, Any]:
+def get_task(task_id: str, session: SnapshotDep) -> dict[str, Any]:
     """State, progress, and result or error of a background task."""
     return tasks_service.public(tasks_service.get_or_raise(session, task_id=task_id))

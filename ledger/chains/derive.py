@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ledger.chains.dates import MAX_WINDOW_YEARS, years_needed
-from ledger.chains.facts import Facts, LocationT
+from ledger.chains.facts import Facts
+from ledger.regions.patterns import LocationT
 
 
 @dataclass(frozen=True)

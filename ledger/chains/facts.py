@@ -19,8 +19,8 @@ from sqlmodel import col
 
 from ledger.money import FxTable
 from ledger.projections import models as m
+from ledger.regions.patterns import LocationT
 
-LocationT = tuple[str, str | None, str | None]
 MENTOR_ROLES = ("mentor", "advisor", "board")
 _CHUNK = 500
 

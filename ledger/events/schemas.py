@@ -67,7 +67,8 @@ class Origin(Frozen):
 
 class FirmFoundedData(Frozen):
     firm: ActorRef
-    location: Location
+    # Real exports often lack it: such a firm is in no region until a firm.relocated places it.
+    location: Location | None = None
     sector: Text | None = None
     business_model: BusinessModel | None = None
     founders: list[ActorRef] = Field(default_factory=list, max_length=1000)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from more_itertools import chunked
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,7 +45,7 @@ from ledger.importers.staging import (
     Staging,
     founding_key,
 )
-from ledger.importers.writer import EventWriter, Item, Origin
+from ledger.importers.writer import EventWriter, Item, Origin, known_actors
 
 # ---- layouts -------------------------------------------------------------------------------------
 
@@ -201,7 +202,9 @@ class Summary:
     corrected: int = 0  # events replaced by a newer version of their row (retraction + new event)
     registered: int = 0  # actors registered
     kept_retracted: int = 0  # events someone retracted since an earlier import: not written again
-    unused_actors: int = 0  # organizations and people no written event names (not registered)
+    unnamed_actors: int = 0  # organizations and people no event names: registered on their own
+    # Per file: rows read, and how many are in the ledger, rejected, collapsed, skipped.
+    files: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: float = 0.0
     rejects_file: str | None = None
 
@@ -254,7 +257,11 @@ class _Reader:
             except _Reject as exc:
                 self.rejects.add(self.file, row.line, str(exc))
             except _Collapsed:
-                pass
+                self.summary.collapsed += 1
+                self.rejects.collapsed(self.file, row.line)
+            except _Skipped:
+                self.summary.skipped += 1
+                self.rejects.skipped(self.file, row.line)
             meter.advance()
         self.summary.rows[csv_file.name] = count
 
@@ -292,8 +299,18 @@ class _Reader:
                 text(v, currency) if currency else None,
                 mapping.parse_amount(text(v, usd), usd) if usd else None,
             )
-        except ValueError as exc:
-            raise _Reject(str(exc)) from None
+        except ValueError as exc:  # no event needs an amount: the row is kept without it
+            self._warn(row, [f"{exc}: amount left out"])
+            return None
+
+    def _name(self, row: Row, column: str, actor_id: str, *fallbacks: str) -> str:
+        """The name a row gives an actor; without one the actor is kept under its id (a name is
+        required by the contract, but the actor's place in rounds and exits matters more)."""
+        name = text(row.values, column) or " ".join(p for p in (text(row.values, c) for c in fallbacks) if p)
+        if not name:
+            self._warn(row, [f"no {column}{' (nor ' + '/'.join(fallbacks) + ')' if fallbacks else ''}: {actor_id} named by its id"])
+            name = actor_id
+        return name[:500]
 
     def _required(self, row: Row, column: str) -> str:
         value = text(row.values, column)
@@ -318,7 +335,7 @@ class _Reader:
         first = self.staging.add_event(staged, phase)
         if first is not None:
             if self.staging.same_event(staged):
-                self.summary.collapsed += 1
+                raise _Collapsed
             else:
                 raise _Reject(f"duplicate of {first[0]} line {first[1]} with other values (that row is kept)")
 
@@ -327,12 +344,10 @@ class _Reader:
         (organizations.csv / companies.csv are read first, so their facts win)."""
         if self.staging.known([org_id]):
             return
-        name = text(row.values, name_column)
-        if name is None:
-            raise _Reject(f"{org_id} is not in the export's organization files and the row has no {name_column}")
+        name = self._name(row, name_column, org_id)
         loc = self._location(row, prefix)
         self.staging.add_org(
-            OrgFacts(org_id, name[:500], kind, *(_loc_parts(loc))),
+            OrgFacts(org_id, name, kind, *(_loc_parts(loc))),
             file=self.file,
             line=row.line,
             source=self._source(f"row naming {org_id}"),
@@ -341,10 +356,8 @@ class _Reader:
     def _person_ref(self, row: Row, person_id: str, name_column: str, prefix: str | None = None) -> None:
         if self.staging.known([person_id]):
             return
-        name = text(row.values, name_column)
-        if name is None:
-            raise _Reject(f"{person_id} is not in the export's people files and the row has no {name_column}")
-        self.staging.add_person(person_id, name[:500], self._location(row, prefix) if prefix is not None else None)
+        name = self._name(row, name_column, person_id)
+        self.staging.add_person(person_id, name, self._location(row, prefix) if prefix is not None else None, file=self.file, line=row.line)
 
     # ---- bulk export -----------------------------------------------------------------------------
 
@@ -352,7 +365,7 @@ class _Reader:
         v = row.values
         raw = self._required(row, "uuid")
         org_id = mapping.actor_id(raw)
-        name = self._required(row, "name")
+        name = self._name(row, "name", org_id)
         kind = mapping.org_kind(text(v, "primary_role"))
         self._add_primary_org(row, org_id, raw, name, kind, "founded_on", text(v, "category_list") or text(v, "category_groups_list"))
         status = (text(v, "status") or "").lower()
@@ -394,7 +407,6 @@ class _Reader:
         if not added:
             file, line, first = self.staging.org_origin(org_id)
             if first == digest:
-                self.summary.collapsed += 1
                 raise _Collapsed
             raise _Reject(f"duplicate of {file} line {line} with other values (that row is kept)")
 
@@ -407,23 +419,20 @@ class _Reader:
             return None
 
     def _person(self, row: Row) -> None:
-        v = row.values
         person_id = mapping.actor_id(self._required(row, "uuid"))
-        name = text(v, "name") or " ".join(p for p in (text(v, "first_name"), text(v, "last_name")) if p)
-        if not name:
-            raise _Reject("no name (nor first_name/last_name)")
-        if not self.staging.add_person(person_id, name[:500], self._location(row)):
-            self.summary.collapsed += 1
+        name = self._name(row, "name", person_id, "first_name", "last_name")
+        if not self.staging.add_person(person_id, name, self._location(row), file=self.file, line=row.line):
+            raise _Collapsed
 
     def _investor(self, row: Row) -> None:
         v = row.values
         investor_id = mapping.actor_id(self._required(row, "uuid"))
-        name = self._required(row, "name")[:500]
+        name = self._name(row, "name", investor_id)
         if self.staging.known([investor_id]):
-            return  # organizations.csv / people.csv said it first
+            raise _Collapsed  # organizations.csv / people.csv described it first: that description is kept
         loc = self._location(row)
         if (text(v, "type") or "").lower() == "person":
-            self.staging.add_person(investor_id, name, loc)
+            self.staging.add_person(investor_id, name, loc, file=self.file, line=row.line)
         else:
             kind = mapping.investor_kind(text(v, "investor_types"))
             self.staging.add_org(
@@ -457,7 +466,7 @@ class _Reader:
         else:
             self._org(row, investor, "investor_name", "investor")
         if not self.staging.add_investor(round_key, investor, mapping.flag(text(v, "is_lead_investor")), self.file, row.line):
-            self.summary.collapsed += 1
+            raise _Collapsed
 
     def _acquisition(self, row: Row) -> None:
         v = row.values
@@ -524,7 +533,7 @@ class _Reader:
 
     def _org_parent(self, row: Row) -> None:
         # Parent/subsidiary links have no event type in contract v1: counted, not imported.
-        self.summary.skipped += 1
+        raise _Skipped
 
     # ---- 2015 public export ----------------------------------------------------------------------
 
@@ -532,7 +541,7 @@ class _Reader:
         v = row.values
         raw = self._required(row, "permalink")
         org_id = mapping.actor_id(raw)
-        self._add_primary_org(row, org_id, raw, self._required(row, "name"), "startup", "founded_at", text(v, "category_list"))
+        self._add_primary_org(row, org_id, raw, self._name(row, "name", org_id), "startup", "founded_at", text(v, "category_list"))
         if (text(v, "status") or "").lower() == "closed":
             self._warn(row, ["status closed, but this layout has no closing date: no firm.closed written"])
 
@@ -565,7 +574,7 @@ class _Reader:
         else:
             self._org(row, investor, "investor_name", "investor", "investor_")
         if not self.staging.add_investor(round_key, investor, None, self.file, row.line):
-            self.summary.collapsed += 1
+            raise _Collapsed
 
     def _acquisition_2015(self, row: Row) -> None:
         firm = mapping.actor_id(self._required(row, "company_permalink"))
@@ -589,7 +598,11 @@ class _Reject(Exception):
 
 
 class _Collapsed(Exception):
-    """The row repeats an earlier one exactly: counted once."""
+    """The row repeats an earlier one (exactly, or describes an actor described already): counted once."""
+
+
+class _Skipped(Exception):
+    """The row has nothing the contract can hold (org_parents.csv): counted, not imported."""
 
 
 def _loc_parts(loc: dict[str, str] | None) -> tuple[str | None, str | None, str | None]:
@@ -617,16 +630,12 @@ def _found_firms(staging: Staging, rejects: Rejects, layout: Layout) -> None:
     staging.make_subjects_startups()
     for org_id, founded, first, _closed, primary, country, subdivision, city, sector, source, file, line in staging.startups():
         reason = None
-        if country is None:
-            reason = "no known country: firm.founded needs a location"
-        elif founded is None and first is None:
+        if founded is None and first is None:
             reason = "no founding date and no dated round, exit or closure to infer one from"
         if reason is not None:
             staging.mark_unfounded(org_id, reason)
             if primary:
-                rejects.add(
-                    file, line, f"firm not founded ({reason}); the organization is registered where other rows name it", outcome=PARTIAL
-                )
+                rejects.add(file, line, f"firm not founded ({reason}): the organization is registered without it", outcome=PARTIAL)
             continue
         on = founded
         note = source or f"{layout.label}, {org_id}"
@@ -636,8 +645,9 @@ def _found_firms(staging: Staging, rejects: Rejects, layout: Layout) -> None:
         elif first is not None and first < founded:
             on = first
             note += f"; founded_on {founded} is after the firm's first known event: dated to that event ({first})"
-        location = {k: v for k, v in (("country", country), ("subdivision", subdivision), ("city", city)) if v is not None}
-        data: dict[str, Any] = {"firm": org_id, "location": location}
+        data: dict[str, Any] = {"firm": org_id}
+        if country is not None:  # without one the firm is in no region until a relocation places it
+            data["location"] = {k: v for k, v in (("country", country), ("subdivision", subdivision), ("city", city)) if v is not None}
         if sector is not None:
             data["sector"] = sector
         staging.add_founding(StagedEvent(founding_key(org_id), "firm.founded", org_id, on, note[:2000], data, file or "", line or 0))
@@ -656,21 +666,24 @@ def _items(staging: Staging, rejects: Rejects, latest: dt.date, meter: Meter) ->
     rejected here (and counted as done for the progress)."""
     for se in staging.events():
         origin = Origin(se.file, se.line)
-        reason = _blocked(staging, se, latest)
-        if reason is not None:
-            rejects.add(se.file, se.line, reason)
-            meter.advance()
-            continue
         data = se.data
+        parts: list[Origin] = []
         if se.type == "funding.round":
             investors = []
-            for investor, lead, _file, _line in staging.investors(se.key):
+            for investor, lead, file, line in staging.investors(se.key):
                 entry: dict[str, Any] = {"investor": investor}
                 if lead is not None:
                     entry["lead"] = lead
                 investors.append(entry)
+                parts.append(Origin(file, line))
             if investors:
                 data = {**data, "investors": investors}
+        reason = _blocked(staging, se, latest)
+        if reason is not None:
+            for where in (origin, *parts):
+                rejects.add(where.file, where.line, reason)
+            meter.advance()
+            continue
         envelope = {
             "event_id": str(mapping.event_id("crunchbase", se.key)),
             "type": se.type,
@@ -681,11 +694,12 @@ def _items(staging: Staging, rejects: Rejects, latest: dt.date, meter: Meter) ->
         try:
             event = EVENT_ADAPTER.validate_python(envelope)
         except ValidationError as exc:
-            rejects.add(se.file, se.line, _validation_message(exc))
+            for where in (origin, *parts):
+                rejects.add(where.file, where.line, _validation_message(exc))
             meter.advance()
             continue
         staging.mark_named(ref_id(ref.ref) for ref in references(event))
-        yield Item(event, origin)
+        yield Item(event, origin, tuple(parts))
 
 
 def _blocked(staging: Staging, se: StagedEvent, latest: dt.date) -> str | None:
@@ -703,6 +717,32 @@ def _blocked(staging: Staging, se: StagedEvent, latest: dt.date) -> str | None:
     if closed_on is not None and se.type != "firm.closed" and se.on_date is not None and se.on_date > closed_on:
         return f"dated {se.on_date}, after {se.subject} closed on {closed_on}"
     return None
+
+
+def _keep_actors(factory: sessionmaker[Session], staging: Staging, rejects: Rejects, *, on: dt.date, source: str) -> int:
+    """Every organization and person the export describes is kept. Those no written event names
+    are registered on their own, dated `on` (the import's day: the export dates none of them);
+    then each described actor in the ledger counts its row as in the ledger. Returns how many
+    were registered here."""
+    writer = EventWriter(factory, rejects=rejects)
+    for chunk in chunked(staging.actors(), 1000):
+        with factory() as session:
+            present = known_actors(session, [actor_id for actor_id, *_ in chunk])
+        facts = staging.actor_facts([actor_id for actor_id, *_ in chunk if actor_id not in present])
+        for actor_id, file, line, _named in chunk:
+            if actor_id in present:
+                rejects.in_ledger([(file or "", line)])
+            elif actor_id in facts:
+                registration = {
+                    "event_id": str(mapping.event_id("actor", actor_id)),
+                    "type": "actor.registered",
+                    "occurred_on": on.isoformat(),
+                    "source": f"{source}; named by no event of the export, registered on the day of the import",
+                    "data": facts[actor_id],
+                }
+                writer.add(Item(EVENT_ADAPTER.validate_python(registration), Origin(file or "", line)))
+    writer.flush()
+    return writer.tally.new
 
 
 # ---- entry point ---------------------------------------------------------------------------------
@@ -752,7 +792,14 @@ def import_crunchbase(
                 writer.add(item)
             writer.flush()
             writing.finish()
-            summary.unused_actors = staging.unused()
+            summary.unnamed_actors = _keep_actors(
+                factory,
+                staging,
+                rejects,
+                on=latest - dt.timedelta(days=future_tolerance_days),
+                source=f"{layout.label}: actor as described there",
+            )
+            summary.files = rejects.tally(summary.rows)
     except MalformedFile:
         if pending_rejects is not None:
             pending_rejects.unlink(missing_ok=True)

@@ -26,7 +26,7 @@ CREATE TABLE org (
     sector TEXT, founded_on TEXT, closed_on TEXT, source TEXT, file TEXT, line INTEGER,
     digest TEXT                            -- of the primary row, to tell duplicates from clashes
 );
-CREATE TABLE person (id TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT, subdivision TEXT, city TEXT);
+CREATE TABLE person (id TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT, subdivision TEXT, city TEXT, file TEXT, line INTEGER);
 CREATE TABLE ev (
     key TEXT PRIMARY KEY, type TEXT NOT NULL, subject TEXT, on_date TEXT, phase INTEGER NOT NULL,
     source TEXT NOT NULL, body TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL
@@ -115,11 +115,12 @@ class Staging:
     def set_closed(self, org_id: str, closed_on: str) -> None:
         self.db.execute("UPDATE org SET closed_on = ? WHERE id = ?", (closed_on, org_id))
 
-    def add_person(self, person_id: str, name: str, loc: dict[str, str] | None) -> bool:
+    def add_person(self, person_id: str, name: str, loc: dict[str, str] | None, *, file: str, line: int) -> bool:
+        """Like add_org; `file`/`line` name the row that described the person."""
         loc = loc or {}
         cursor = self.db.execute(
-            "INSERT OR IGNORE INTO person (id, name, country, subdivision, city) VALUES (?, ?, ?, ?, ?)",
-            (person_id, name, loc.get("country"), loc.get("subdivision"), loc.get("city")),
+            "INSERT OR IGNORE INTO person (id, name, country, subdivision, city, file, line) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (person_id, name, loc.get("country"), loc.get("subdivision"), loc.get("city"), file, line),
         )
         return cursor.rowcount == 1
 
@@ -262,11 +263,20 @@ class Staging:
     def mark_named(self, actor_ids: Iterable[str]) -> None:
         self.db.executemany("INSERT OR IGNORE INTO named (id) VALUES (?)", [(a,) for a in actor_ids])
 
-    def unused(self) -> int:
-        """Organizations and people described by the export but named by no event written."""
-        orgs = self.db.execute("SELECT count(*) FROM org WHERE id NOT IN (SELECT id FROM named)").fetchone()[0]
-        people = self.db.execute("SELECT count(*) FROM person WHERE id NOT IN (SELECT id FROM named)").fetchone()[0]
-        return int(orgs) + int(people)
+    def actors(self) -> Iterator[tuple[str, str | None, int | None, bool]]:
+        """(id, file, line, named) of every staged organization and person: `file`/`line` is the
+        row that described it; `named` whether an event written names it."""
+        cursor = self.db.cursor()
+        cursor.execute(
+            """SELECT o.id, o.file, o.line, n.id IS NOT NULL FROM org o LEFT JOIN named n ON n.id = o.id
+               UNION ALL
+               SELECT p.id, p.file, p.line, n.id IS NOT NULL FROM person p LEFT JOIN named n ON n.id = p.id
+               WHERE p.id NOT IN (SELECT id FROM org)
+               ORDER BY 1"""
+        )
+        while rows := cursor.fetchmany(1000):
+            for actor_id, file, line, named in rows:
+                yield actor_id, file, line, bool(named)
 
     def known(self, actor_ids: Iterable[str]) -> set[str]:
         ids = list(actor_ids)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,11 @@ class Origin:
 class Item:
     event: Event  # event_id set: the id derived from the source key
     origin: Origin
+    parts: tuple[Origin, ...] = ()  # other rows the event carries (a round's investments)
+
+    @property
+    def rows(self) -> tuple[Origin, ...]:
+        return (self.origin, *self.parts)
 
 
 @dataclass
@@ -69,6 +74,7 @@ class _Planned:
     group: int
     role: str  # item | retraction | registration
     note: str = ""
+    parts: tuple[Origin, ...] = ()
 
 
 @dataclass
@@ -126,6 +132,11 @@ class EventWriter:
         if self.meter is not None:
             self.meter.advance(len(items))
 
+    def _landed(self, rows: Iterable[Origin]) -> None:
+        """These rows' event is in the ledger (written now, or there already)."""
+        if self.rejects is not None:
+            self.rejects.in_ledger((r.file, r.line) for r in rows)
+
     # ---- planning --------------------------------------------------------------------------------
 
     def _plan(self, session: Session, items: list[Item]) -> _Batch:
@@ -135,15 +146,16 @@ class EventWriter:
         for group, item in enumerate(items):
             base = str(item.event.event_id)
             if base not in stored:
-                batch.planned.append(_Planned(item.event, item.origin, group, "item"))
+                batch.planned.append(_Planned(item.event, item.origin, group, "item", parts=item.parts))
                 continue
             digest = canonical.body_hash(canonical.canonical_body(item.event))
             _seq, stored_hash, retracted = stored[base]
             if not self.versioned or (stored_hash == digest and not retracted):
                 if stored_hash == digest:
                     self.tally.duplicates += 1
+                    self._landed(item.rows)
                 else:  # not versioned: let the ledger say 409 with its message
-                    batch.planned.append(_Planned(item.event, item.origin, group, "item"))
+                    batch.planned.append(_Planned(item.event, item.origin, group, "item", parts=item.parts))
                 continue
             self._correct(session, batch, item, group, base, digest)
         if self.actor_facts is not None:
@@ -155,9 +167,11 @@ class EventWriter:
         live, live_hash, state = _live_version(session, base)
         if state == "manual":
             self.tally.kept_retracted += 1
+            self._landed(item.rows)  # in the log, retracted by someone: respected, not lost
             return
         if state == "live" and live_hash == digest:
             self.tally.duplicates += 1
+            self._landed(item.rows)
             return
         new_id = event_id(live, digest)
         if state == "live":
@@ -171,7 +185,9 @@ class EventWriter:
                 }
             )
             batch.planned.append(_Planned(retraction, item.origin, group, "retraction"))
-        batch.planned.append(_Planned(item.event.model_copy(update={"event_id": new_id}), item.origin, group, "item", "correction"))
+        batch.planned.append(
+            _Planned(item.event.model_copy(update={"event_id": new_id}), item.origin, group, "item", "correction", item.parts)
+        )
 
     def _register(self, session: Session, batch: _Batch) -> None:
         assert self.actor_facts is not None
@@ -182,7 +198,7 @@ class EventWriter:
                     wanted.setdefault(ref.ref, p.event.occurred_on)
         if not wanted:
             return
-        known = _known_actors(session, list(wanted))
+        known = known_actors(session, list(wanted))
         missing = [a for a in wanted if a not in known]
         facts = self.actor_facts(missing) if missing else {}
         registration_ids = {a: str(event_id("actor", a)) for a in missing}
@@ -226,6 +242,7 @@ class EventWriter:
             except (InvalidEvent, Conflict) as exc:
                 planned = self._drop_refused(planned, exc)
                 continue
+            self._landed(row for p in planned if p.role == "item" for row in (p.origin, *p.parts))
             for p, r in zip(planned, results, strict=True):
                 if r.duplicate:
                     if p.role == "item":
@@ -256,6 +273,8 @@ class EventWriter:
             if p.role == "item":
                 self.tally.refused += 1
             self.rejects.add(p.origin.file, p.origin.line, f"refused by the ledger: {p.note}{'; '.join(messages)}")
+            for part in p.parts if p.role == "item" else ():
+                self.rejects.add(part.file, part.line, f"its event ({p.origin.file} line {p.origin.line}) was refused by the ledger")
         for i, p in enumerate(planned):
             # The other half of a correction goes too: never a retraction without its new version.
             if p.group in failed_groups and p.role == "item" and i not in by_index:
@@ -279,7 +298,8 @@ def _stored(session: Session, ids: list[str]) -> dict[str, tuple[int, str, bool]
     return out
 
 
-def _known_actors(session: Session, ids: list[str]) -> set[str]:
+def known_actors(session: Session, ids: list[str]) -> set[str]:
+    """The ids of these actors the ledger holds (registered and not retracted)."""
     out: set[str] = set()
     for start in range(0, len(ids), 500):
         out.update(session.scalars(sa.select(Actor.id).where(col(Actor.id).in_(ids[start : start + 500]))))

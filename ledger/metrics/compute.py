@@ -13,7 +13,7 @@ from typing import Any
 from ledger.chains.dates import add_years, within
 from ledger.chains.derive import HopFact
 from ledger.metrics.snapshot import MetricFacts
-from ledger.regions.patterns import matches
+from ledger.regions.patterns import LocationT, matches
 
 Patterns = Sequence[dict[str, Any]]
 
@@ -114,6 +114,12 @@ def _firms(c: _Context) -> dict[str, Any]:
         x.firm_id for x in f.foundings.values() if x.on <= p.end and matches(x.location, c.region) and not c.gone_by(x.firm_id, p.end)
     ]
     retained = sum(1 for firm in cohort if c.in_region(firm, p.end))
+    # Live firms the ledger cannot place at P end: in no region, so active_firms cannot count them.
+    unlocated = sum(
+        1
+        for x in f.foundings.values()
+        if x.on <= p.end and not c.gone_by(x.firm_id, p.end) and not _located(c.f.location_on(x.firm_id, p.end))
+    )
     return {
         "firms_founded": len(founded),
         "_active": active,
@@ -121,7 +127,12 @@ def _firms(c: _Context) -> dict[str, Any]:
         "serial_founder_share": _share(serial, len(founded)),
         "spinoff_share": {kind: _share(n, len(founded)) for kind, n in sorted(spinoff.items())},
         "retention_rate": _share(retained, len(cohort)),
+        "firms_unlocated": unlocated,
     }
+
+
+def _located(location: LocationT | None) -> bool:
+    return location is not None and location[0] is not None
 
 
 def _exits(c: _Context) -> dict[str, Any]:
@@ -183,10 +194,12 @@ def _funding(c: _Context) -> dict[str, Any]:
     for r in c.f.chain.rounds.values():
         if r.on not in c.period or not c.in_region(r.firm_id, r.on):
             continue
-        if r.amount_usd is not None:
-            total += r.amount_usd
-        elif r.has_amount:
-            unconverted += 1
+        if r.amount_usd is None:
+            # Both shares are "over those rounds" that funding_usd counts: a round whose own
+            # amount is unknown (or unconverted) is left out, whatever its investors state.
+            unconverted += r.has_amount
+            continue
+        total += r.amount_usd
         for investor, usd in r.investors:
             if usd is None:
                 continue
@@ -194,7 +207,7 @@ def _funding(c: _Context) -> dict[str, Any]:
             recycled += usd * c.recycled_fraction(investor, r.on)
             if c.in_region(investor, r.on):
                 local += usd
-        if not r.investors and r.amount_usd is not None:
+        if not r.investors:
             attributed_total += r.amount_usd  # "adds its amount to the denominator only"
     return {
         "funding_usd": _money(total),

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
-from ledger.db import aware, unit_of_work
+from ledger.db import aware, read_snapshot, unit_of_work
 from ledger.errors import InvalidEvent
 from ledger.events.service import head_seq
 from ledger.metrics import compute, snapshot
@@ -83,7 +83,7 @@ def answer(
 ) -> list[dict[str, Any]]:
     """Metric sets for one region, in question order; missing ones are computed (one ledger load)."""
     today = today or dt.date.today()
-    with factory() as session:
+    with read_snapshot(factory) as session:  # the head and the stored sets from one moment
         region = regions_service.get_or_raise(session, slug=slug)
         head = head_seq(session)
         as_of_seq = None if as_of is None else snapshot.seq_as_of(session, as_of)

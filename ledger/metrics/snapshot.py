@@ -29,8 +29,7 @@ from ledger.projections import rules
 from ledger.projections.models import PROJECTION_TABLES
 from ledger.projections.rebuild import stored_event
 from ledger.projections.state import LedgerState
-
-LocationT = facts.LocationT
+from ledger.regions.patterns import LocationT
 
 
 @dataclass(frozen=True)

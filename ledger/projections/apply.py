@@ -40,22 +40,28 @@ def _money(prefix: str, money: Money | None) -> dict[str, Any]:
 def _firm_founded(state: LedgerState, e: Any, seq: int) -> None:
     d: s.FirmFoundedData = e.data
     firm_id = ref_id(d.firm)
+    if d.location is not None:
+        where: tuple[str | None, str | None, str | None] = (d.location.country, d.location.subdivision, d.location.city)
+        # A firm's registered location is where it was founded; relocations are read from history.
+        state.locate_if_unknown(firm_id, *where)
+    else:
+        # No location in the founding: where the firm was registered, if the ledger knows that.
+        facts = state.actor(firm_id)
+        where = (None, None, None) if facts is None else (facts.country, facts.subdivision, facts.city)
     state.add(
         m.FirmFounding,
         dict(
             firm_id=firm_id,
             event_seq=seq,
             founded_on=e.occurred_on,
-            country=d.location.country,
-            subdivision=d.location.subdivision,
-            city=d.location.city,
+            country=where[0],
+            subdivision=where[1],
+            city=where[2],
             sector=d.sector,
             business_model=None if d.business_model is None else d.business_model.value,
         ),
     )
     state.founded(firm_id, e.occurred_on, seq)
-    # A firm's registered location is where it was founded; relocations are read from history.
-    state.locate_if_unknown(firm_id, d.location.country, d.location.subdivision, d.location.city)
     for i, founder in enumerate(d.founders):
         state.add(m.Founder, dict(event_seq=seq, position=i, firm_id=firm_id, person_id=ref_id(founder), since=e.occurred_on))
     for i, origin in enumerate(d.origins):

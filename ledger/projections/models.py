@@ -32,7 +32,8 @@ class FirmFounding(SQLModel, table=True):
     firm_id: str = Field(sa_column=sa.Column(sa.String(200), primary_key=True))
     event_seq: int = source_event()
     founded_on: dt.date = date_col()
-    country: str = text_col(2, nullable=False)
+    # None: founded where the ledger does not know (in no region until a relocation places it).
+    country: str | None = text_col(2)
     subdivision: str | None = text_col(10)
     city: str | None = text_col(200)
     sector: str | None = text_col()

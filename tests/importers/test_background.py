@@ -55,14 +55,14 @@ def test_uploaded_zip_is_imported_with_progress_and_rejects(
     assert summary is not None
     done = _task(client, task_id)
     assert (done["state"], done["progress"], done["error"]) == ("succeeded", 1.0, None)
-    assert done["message"].startswith("writing 31/31 events")
-    assert (done["result"]["new"], done["result"]["rejected"], done["result"]["total_rows"]) == (28, 15, 68)
+    assert done["message"].startswith("writing 36/36 events")
+    assert (done["result"]["new"], done["result"]["rejected"], done["result"]["total_rows"]) == (34, 9, 68)
     assert not upload.exists()  # the upload is removed once imported
 
     rejects = client.get(f"/v1/imports/{task_id}/rejects")
     assert rejects.status_code == 200
     rows = list(csv.DictReader(io.StringIO(rejects.text)))
-    assert len(rows) == 18 and {"file", "line", "outcome", "reason"} == set(rows[0])
+    assert len(rows) == 16 and {"file", "line", "outcome", "reason"} == set(rows[0])
 
     assert client.get(f"/v1/actors/{'o-acme'}").json()["lifecycle"]["founded"]["on"] == "2010-03-01"
 
@@ -73,7 +73,7 @@ def test_server_side_path(client: TestClient, session_factory: sessionmaker[Sess
     task_id = response.json()["task_id"]
     assert _task(client, task_id)["params"] == {"path": str(BULK)}
     run_import(session_factory, task_id=task_id, path=str(BULK))
-    assert _task(client, task_id)["result"]["new"] == 28
+    assert _task(client, task_id)["result"]["new"] == 34
     assert BULK.is_dir()  # a server-side export is never removed
 
 

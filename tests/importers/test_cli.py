@@ -46,15 +46,18 @@ def test_import_crunchbase_prints_a_summary_and_writes_rejects(cli_db: Path, tmp
     assert result.exit_code == 0, result.output
     text = _one_line(result.output)
     assert "Crunchbase bulk export: 68 rows" in text
-    assert "new events │ 28" in text
-    assert "15 rows rejected, 3 partly imported: see" in text
+    assert "new events │ 34" in text
+    # The per-file table: rows read, in the ledger, rejected, repeated, skipped.
+    assert "funding_rounds.csv │ 15 │ 12 │ 3 │ 0 │ 0" in text
+    assert "org_parents.csv │ 1 │ 0 │ 0 │ 0 │ 1" in text
+    assert "9 rows rejected, 7 partly imported: see" in text
     with rejects.open(newline="") as stream:
-        assert len(list(csv.DictReader(stream))) == 18
+        assert len(list(csv.DictReader(stream))) == 16
     head = _head(cli_db)
 
     again = CliRunner().invoke(cli_app, ["import", "crunchbase", str(BULK)])
     assert again.exit_code == 0, again.output
-    assert "already in the ledger │ 28" in _one_line(again.output)
+    assert "already in the ledger │ 34" in _one_line(again.output)
     assert _head(cli_db) == head
 
 
@@ -90,4 +93,4 @@ def test_export_csv_writes_the_tables(cli_db: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     names = {p.name for p in (tmp_path / "csv").iterdir()}
     assert names == {"firms.csv", "rounds.csv", "round_investors.csv", "exits.csv", "hops.csv", "metric_snapshots.csv"}
-    assert "firms.csv: 8 rows" in _one_line(result.output)
+    assert "firms.csv: 10 rows" in _one_line(result.output)  # o-nowhere (no country) and o-ghost (no name) too

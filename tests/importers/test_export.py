@@ -149,14 +149,14 @@ def test_csv_export_headers_and_row_counts(source_ledger: sessionmaker[Session],
     assert header == list(tables.FIRM_HEADER)
     acme = next(f for f in firms if f["firm_id"] == "o-acme")
     assert (acme["name"], acme["founded_on"], acme["subdivision"], acme["founders"]) == ("Acme Bio", "2010-03-01", "US-CA", "p-alice")
-    assert (acme["rounds"], acme["exit_kind"], acme["acquirer_id"]) == ("2", "acquisition", "m-megacorp")
+    assert (acme["rounds"], acme["exit_kind"], acme["acquirer_id"]) == ("3", "acquisition", "m-megacorp")
     gamma = next(f for f in firms if f["firm_id"] == "o-gamma")
     assert gamma["closed_on"] == "2016-06-30"
 
     header, rounds = _read_csv(tmp_path / "csv" / "rounds.csv")
     assert header == list(tables.ROUND_HEADER)
     assert ("o-delta", "grant") not in {(r["firm_id"], r["round"]) for r in rounds}  # retracted
-    seed = next(r for r in rounds if r["firm_id"] == "o-acme" and r["round"] == "seed")
+    seed = next(r for r in rounds if r["firm_id"] == "o-acme" and r["round"] == "seed" and r["occurred_on"] == "2011-01-15")
     assert (seed["amount"], seed["amount_currency"], seed["investors"], seed["lead_investors"]) == (
         "2000000",
         "USD",

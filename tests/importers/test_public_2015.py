@@ -31,8 +31,14 @@ def test_summary(imported: tuple[Summary, Path]) -> None:
     summary, _ = imported
     assert summary.layout == "Crunchbase 2015 public export"
     assert summary.rows == {"companies.csv": 6, "rounds.csv": 7, "investments.csv": 9, "acquisitions.csv": 3}
-    assert (summary.rejected, summary.partial, summary.collapsed) == (4, 3, 2)
-    assert summary.new == 14
+    assert (summary.rejected, summary.partial, summary.collapsed) == (2, 4, 2)
+    assert summary.new == 16
+    assert {name: (c["rows"], c["in_ledger"], c["rejected"], c["collapsed"], c["unaccounted"]) for name, c in summary.files.items()} == {
+        "companies.csv": (6, 6, 0, 0, 0),
+        "rounds.csv": (7, 5, 1, 1, 0),  # a bad date; a repeated row
+        "investments.csv": (9, 8, 0, 1, 0),
+        "acquisitions.csv": (3, 2, 1, 0, 0),  # a firm acquiring itself
+    }
 
 
 def test_permalinks_become_ids_and_rounds_get_their_investors(imported: object, client: TestClient) -> None:
@@ -44,8 +50,8 @@ def test_permalinks_become_ids_and_rounds_get_their_investors(imported: object, 
     rounds = [(r["on"], r["round"], [i["investor"] for i in r["investors"]]) for r in alpha["lifecycle"]["rounds"]]
     assert rounds == [
         ("2009-06-01", "seed", ["person/jane-angel"]),
-        # funding_round_type venture + funding_round_code A -> series_a
-        ("2010-06-01", "series_a", ["organization/kleiner-green", "person/jane-angel"]),
+        # funding_round_type venture + funding_round_code A -> series_a; mystery-fund has no name: kept under its id
+        ("2010-06-01", "series_a", ["organization/kleiner-green", "person/jane-angel", "organization/mystery-fund"]),
     ]
 
 
@@ -95,10 +101,9 @@ def test_rejects(imported: tuple[Summary, Path]) -> None:
     expected = [
         ("companies.csv", 4, "partial", "status closed, but this layout has no closing date"),
         ("companies.csv", 6, "partial", "unknown ISO 3166-1 country code 'XYZ'"),
-        ("companies.csv", 6, "partial", "firm not founded (no known country"),
-        ("companies.csv", 7, "rejected", "no name"),
+        ("companies.csv", 7, "partial", "no name: organization/no-name named by its id"),
         ("rounds.csv", 7, "rejected", "funded_at 'not-a-date' is not a date"),
-        ("investments.csv", 10, "rejected", "organization/mystery-fund is not in the export's organization files"),
+        ("investments.csv", 10, "partial", "no investor_name: organization/mystery-fund named by its id"),
         ("acquisitions.csv", 3, "rejected", "a firm cannot acquire itself"),
     ]
     assert len(found) == len(expected)

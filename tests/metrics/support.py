@@ -48,6 +48,7 @@ WORKED_EXAMPLE: dict[str, Any] = {
     "exits_unconverted": 0,
     "rounds_unconverted": 0,
     "licensing_unconverted": 0,
+    "firms_unlocated": 0,
 }
 
 # Names the metric set must carry (the spec's table plus the code's bookkeeping fields).
@@ -177,3 +178,15 @@ def investor(investor_id: str, location: dict[str, Any] | None = None) -> dict[s
     if location is not None:
         actor["location"] = location
     return actor
+
+
+def catch_up(client: TestClient) -> None:
+    """Bring the derived state (chains, live metric sets) up to the log head in this process, as a worker would."""
+    from ledger.chains import maintain
+    from ledger.db import unit_of_work
+    from ledger.metrics import service as metrics_service
+
+    factory = client.app.state.session_factory  # type: ignore[attr-defined]
+    with unit_of_work(factory) as session:
+        maintain.catch_up(session)
+    metrics_service.refresh_live(factory)

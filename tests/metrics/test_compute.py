@@ -13,9 +13,10 @@ import pytest
 
 from ledger.chains import derive
 from ledger.chains.derive import HopFact
-from ledger.chains.facts import Exit, Facts, LocationT, Raise, Round, attributed, lp_shares
+from ledger.chains.facts import Exit, Facts, Raise, Round, attributed, lp_shares
 from ledger.metrics.compute import Period, compute, hop_flows, loop_depth
 from ledger.metrics.snapshot import Deal, ExitValue, Founding, MetricFacts
+from ledger.regions.patterns import LocationT
 from tests.metrics.support import assert_metrics
 
 D30: LocationT = ("KR", "KR-30", None)
