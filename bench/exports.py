@@ -174,13 +174,14 @@ def generate(directory: Path, rows: int, *, seed: int = 7, gaps: bool = False) -
         for i in range(n["investments.csv"]):
             investor, kind = rng.choice(pool)
             r = rng.choice(round_ids)
-            if gap(0.04):  # an investor no other file describes
+            stranger = gap(0.04)
+            if stranger:  # an investor no other file describes (the row describes it: kept even if its round is not)
                 investor, kind = f"stranger-{i:07d}", "organization"
             if (r, investor) in seen:
                 continue  # the same investor twice in one round with other ids is a clash, not a gap
             seen.add((r, investor))
             values = [f"inv-{i:07d}", r, investor, kind, "true" if rng.random() < 0.3 else "false", None if gap(0.5) else "Name"]
-            out.row(values, unrepresentable=not rounds[r])
+            out.row(values, unrepresentable=not rounds[r] and not stranger)
             done.append(values)
         for values in rng.sample(done, int(len(done) * 0.03)) if gaps else ():
             out.row(values, duplicate=True)  # collapsed into the first, whatever becomes of that

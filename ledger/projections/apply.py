@@ -40,12 +40,12 @@ def _money(prefix: str, money: Money | None) -> dict[str, Any]:
 def _firm_founded(state: LedgerState, e: Any, seq: int) -> None:
     d: s.FirmFoundedData = e.data
     firm_id = ref_id(d.firm)
+    # A firm's location comes from its founding and relocations only (the actor keeps what it was
+    # registered with, so a retracted founding takes its location with it). A founding without
+    # one is where the firm was registered, if the ledger knows that.
     if d.location is not None:
         where: tuple[str | None, str | None, str | None] = (d.location.country, d.location.subdivision, d.location.city)
-        # A firm's registered location is where it was founded; relocations are read from history.
-        state.locate_if_unknown(firm_id, *where)
     else:
-        # No location in the founding: where the firm was registered, if the ledger knows that.
         facts = state.actor(firm_id)
         where = (None, None, None) if facts is None else (facts.country, facts.subdivision, facts.city)
     state.add(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -111,20 +111,6 @@ class LedgerState:
         self.add(Actor, row)
         self._pending_actor[facts.id] = row
         self._actors[facts.id] = facts
-
-    def locate_if_unknown(self, actor_id: str, country: str, subdivision: str | None, city: str | None) -> None:
-        """Give an actor registered without a location this one (a firm: where it was founded)."""
-        facts = self.actor(actor_id)
-        if facts is None or facts.country is not None:
-            return
-        self._actors[actor_id] = replace(facts, country=country, subdivision=subdivision, city=city)
-        pending = self._pending_actor.get(actor_id)
-        if pending is not None:
-            pending.update(country=country, subdivision=subdivision, city=city)
-        else:
-            self.session.execute(
-                sa.update(Actor).where(col(Actor.id) == actor_id).values(country=country, subdivision=subdivision, city=city)
-            )
 
     def founded(self, firm_id: str, on: dt.date, seq: int) -> None:
         self._founded[firm_id] = Founded(on, seq)
