@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger.metrics import compute
 from ledger.metrics import service as metrics_service
+from ledger.metrics.regional import Period
 
 # (key, heading, kind) in the order analysts read them.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -65,7 +65,7 @@ def build(
     factory: sessionmaker[Session], *, regions: Sequence[str], from_year: int, to_year: int, window_years: int, yearly: bool = True
 ) -> dict[str, Any]:
     """Everything the report shows: yearly series per region (if wanted) and the period side by side."""
-    period = compute.Period(dt.date(from_year, 1, 1), dt.date(to_year, 12, 31))
+    period = Period(dt.date(from_year, 1, 1), dt.date(to_year, 12, 31))
     series = {
         slug: metrics_service.series(factory, slug=slug, from_year=from_year, to_year=to_year, window_years=window_years)["years"]
         for slug in (regions if yearly else ())

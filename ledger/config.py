@@ -19,3 +19,5 @@ class Settings(BaseSettings):
     visibility_timeout_seconds: int = 3600
     # Beat re-checks the watermark this often, so work enqueued while the broker was down runs.
     sweep_interval_seconds: float = 15.0
+    # A full recompute runs as this many chunks of actors, side by side on the workers there are.
+    recompute_chunks: int = 4

@@ -10,6 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ledger.projections.archive import visible
 from ledger.projections.models import FxRate
 
 
@@ -21,9 +22,11 @@ class FxTable:
         self._dates = {cur: [r[0] for r in rows] for cur, rows in self._rates.items()}
 
     @classmethod
-    def load(cls, session: Session) -> FxTable:
+    def load(cls, session: Session, *, as_of: int | None = None) -> FxTable:
+        """The rates the ledger holds now, or held as of a seq."""
         rates: dict[str, list[tuple[dt.date, int, Decimal]]] = defaultdict(list)
-        for row in session.execute(sa.select(FxRate.currency, FxRate.valid_from, FxRate.event_seq, FxRate.usd_per_unit)):
+        fx = visible(FxRate, as_of)
+        for row in session.execute(sa.select(fx.c.currency, fx.c.valid_from, fx.c.event_seq, fx.c.usd_per_unit)):
             rates[row.currency].append((row.valid_from, row.event_seq, row.usd_per_unit))
         return cls(rates)
 

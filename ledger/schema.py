@@ -6,6 +6,7 @@ import ledger.actors.models
 import ledger.chains.models
 import ledger.events.models
 import ledger.metrics.models
+import ledger.projections.archive
 import ledger.projections.models
 import ledger.regions.models
 import ledger.tasks.models  # noqa: F401

@@ -252,7 +252,10 @@ class Oracle:
         usd = [self.usd(lp.get("commitment"), raise_["on"]) for lp in lps]
         weights: dict[str, Fraction] = defaultdict(Fraction)
         for lp, value in zip(lps, usd, strict=True):
-            weights[_ref(lp["lp"])] += Fraction(1) if any(u is None for u in usd) else Fraction(value or 0)
+            if any(u is None for u in usd):
+                weights[_ref(lp["lp"])] = Fraction(1)  # every LP weighs the same, however often named
+            else:
+                weights[_ref(lp["lp"])] += Fraction(value or 0)
         total = sum(weights.values(), Fraction(0))
         if total == 0:
             return {lp: Fraction(1, len(weights)) for lp in weights}
@@ -305,7 +308,7 @@ class Oracle:
             for kind, target, t2, amount in self.reinvestments(actor, t, w):
                 if target != firm:
                     out.append(Hop(firm, target, actor, kind, t, t2, amount, False))
-        for firm in self.foundings:
+        for firm in {x["firm"] for x in self.exits}:  # whatever became of its founding, an IPO lists it
             ipo = self.ipo_on(firm)
             if ipo is None:
                 continue

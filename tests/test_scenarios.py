@@ -16,9 +16,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from ledger.actors.models import Actor
-from ledger.chains import traverse
+from ledger.chains import search
+from ledger.chains.activity import Activity, Hop, every_hop
 from ledger.chains.maintain import catch_up
-from ledger.chains.models import Hop, LiquidityEvent
+from ledger.chains.models import LiquidityEvent
+from ledger.chains.places import Places
 from ledger.db import create_db_engine, make_session_factory, unit_of_work
 from ledger.loading import load_path
 from ledger.money import FxTable
@@ -97,24 +99,22 @@ def _load(url: str, *files: str) -> sessionmaker[Session]:
     return factory
 
 
-def _source(h: Hop) -> tuple[str | None, str | None, str | None]:
-    return (h.source_country, h.source_subdivision, h.source_city)
-
-
-def _target(h: Hop) -> tuple[str | None, str | None, str | None]:
-    return (h.target_country, h.target_subdivision, h.target_city)
-
-
 def _hops(session: Session) -> list[Hop]:
-    return [h for h in session.scalars(sa.select(Hop)) if h.min_window_years <= 10]
+    return list(every_hop(Activity(session, window_years=10)))
 
 
-def _longest_local_chain(hops: list[Hop], members: list[dict[str, Any]]) -> int:
+def _ends(session: Session, h: Hop) -> tuple[Any, Any]:
+    """Where the hop's source was at the liquidity date and its target at the hop date."""
+    places = Places(session)
+    return places.on(h.source_id, h.liquidity_on), places.on(h.target_id, h.on)
+
+
+def _longest_local_chain(session: Session, hops: list[Hop], members: list[dict[str, Any]]) -> int:
     """Hops in the longest time-respecting chain whose every hop has both ends in the region."""
-    local = sorted((h for h in hops if matches(_source(h), members) and matches(_target(h), members)), key=lambda h: h.hop_on)
+    local = sorted((h for h in hops if all(matches(end, members) for end in _ends(session, h))), key=lambda h: h.on)
     longest: list[int] = []
     for i, h in enumerate(local):
-        before = [longest[j] for j, g in enumerate(local[:i]) if g.target_id == h.source_id and g.hop_on <= h.liquidity_on]
+        before = [longest[j] for j, g in enumerate(local[:i]) if g.target_id == h.source_id and g.on <= h.liquidity_on]
         longest.append(1 + max(before, default=0))
     return max(longest, default=0)
 
@@ -128,22 +128,23 @@ def _assert_loop(session: Session, case: Case) -> None:
     exited = {e.firm_id for e in session.scalars(sa.select(m.FirmExit))}
     assert len(exited & local_firms) >= 15
     hops = _hops(session)
-    assert {h.kind for h in hops} == {"capital", "founder", "fund", "mentor"}
-    assert _longest_local_chain(hops, members) >= 3
+    assert {h.engagement.kind for h in hops} == {"capital", "founder", "fund", "mentor"}
+    assert _longest_local_chain(session, hops, members) >= 3
 
     # The founder path is there hop by hop, time-respecting, and the regional search follows it.
     path = []
     for source, target, via in case.founder_chain:
-        found = [h for h in hops if (h.source_id, h.target_id, h.via_id, h.kind) == (source, target, via, "founder")]
+        found = [h for h in hops if (h.source_id, h.target_id, h.via_id, h.engagement.kind) == (source, target, via, "founder")]
         assert found, (source, target, via)
         path.append(found[0])
-    assert all(a.hop_on <= b.liquidity_on for a, b in itertools.pairwise(path))
-    regional = traverse.search(session, root=case.founder_chain[0][0], region=members)
+    assert all(a.on <= b.liquidity_on for a, b in itertools.pairwise(path))
+    activity = Activity(session, window_years=10)
+    regional = search.search(activity, Places(session), roots=[case.founder_chain[0][0]], region=members)
     assert case.founder_chain[-1][1] in regional.generations
 
     # Every first-generation firm that exited seeds chains more than one generation deep.
     for root in case.first_generation:
-        downstream = traverse.search(session, root=root).generations
+        downstream = search.search(activity, Places(session), roots=[root]).generations
         assert max(downstream.values(), default=0) >= 2, root
 
     # Most, not all, of those who got liquidity reinvested.
@@ -164,15 +165,15 @@ def test_daejeon_scenario_loads_and_recycles_locally_and_towards_seoul(sqlite_ur
         assert {r.amount_currency for r in rounds} == {"KRW"}
         assert all(fx.usd(r.amount, r.amount_currency, r.amount_usd, r.occurred_on) for r in rounds)
         hops = _hops(session)
-        assert all(h.amount_usd is not None for h in hops if h.kind in ("capital", "fund"))
+        assert all(h.engagement.amount_usd is not None for h in hops if h.engagement.kind in ("capital", "fund"))
         # Yoon's 500M KRW into the 2007 Sintanjin seed, at the 2007 rate of 0.00108 USD per KRW.
-        yoon = [h for h in hops if (h.via_id, h.target_id, h.kind) == ("dj:yoon", "dj:sintanjin", "capital")]
-        assert [h.amount_usd for h in yoon] == [Decimal("540000")]
+        yoon = [h for h in hops if (h.via_id, h.target_id, h.engagement.kind) == ("dj:yoon", "dj:sintanjin", "capital")]
+        assert [h.engagement.amount_usd for h in yoon] == [Decimal("540000")]
 
         # Local and Seoul money; hops out to Seoul and Chungbuk and in from Seoul; moves to Seoul.
         investors = sa.select(Actor.subdivision).join(m.RoundInvestor, m.RoundInvestor.investor_id == Actor.id)
         assert {"KR-30", "KR-11"} <= set(session.scalars(investors))
-        flows = {(h.source_subdivision, h.target_subdivision) for h in hops}
+        flows = {tuple(None if end is None else end[1] for end in _ends(session, h)) for h in hops}
         assert {("KR-30", "KR-11"), ("KR-30", "KR-43"), ("KR-11", "KR-30")} <= flows
         assert len(set(session.scalars(sa.select(m.Relocation.firm_id)))) >= 2
         bioha = session.scalars(sa.select(m.AssociationMembership).where(m.AssociationMembership.association_id == "dj:bioha"))

@@ -9,6 +9,7 @@ from workers import broker
 
 CATCH_UP = "loopledger.catch_up"
 RECOMPUTE = "loopledger.recompute"
+RECOMPUTE_CHUNK = "loopledger.recompute_chunk"
 SWEEP = "loopledger.sweep"
 IMPORT = "loopledger.import"
 

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from celery import Task
+from celery import Task, group
 from celery.signals import worker_ready
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,7 +26,7 @@ from ledger.importers.config import ImportSettings
 from ledger.importers.progress import Progress
 from ledger.metrics import service as metrics_service
 from ledger.tasks import service as tasks_service
-from workers.app import CATCH_UP, IMPORT, RECOMPUTE, SWEEP, app
+from workers.app import CATCH_UP, IMPORT, RECOMPUTE, RECOMPUTE_CHUNK, SWEEP, app
 
 log = logging.getLogger(__name__)
 # Database restarts and lock timeouts are worth retrying; anything else is a bug to report.
@@ -41,7 +41,8 @@ def session_factory() -> sessionmaker[Session]:
 
 @app.task(name=CATCH_UP, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_jitter=True, max_retries=10)
 def catch_up(self: Task) -> dict[str, Any]:
-    """Apply the log after the hops watermark; a redelivered message finds nothing left to do."""
+    """Apply the log after the liquidity watermark, then refresh the metric parts it touches; a
+    redelivered message finds nothing left to do."""
     factory = session_factory()
     # Cleared before reading the head: an append committed after this point enqueues anew.
     with unit_of_work(factory) as session:
@@ -52,41 +53,54 @@ def catch_up(self: Task) -> dict[str, Any]:
             record = tasks_service.create(session, kind="catch_up", params={}, state="succeeded")
             record.progress, record.result, record.attempts = 1.0, dataclasses.asdict(done), 1
             record.started_at = record.finished_at = record.created_at
-    refreshed = metrics_service.refresh_live(factory)
-    log.info("catch-up %s; %d metric snapshots refreshed", done, refreshed)
-    return {**dataclasses.asdict(done), "metric_snapshots": refreshed}
+    refreshed = metrics_service.refresh_after(factory, after=done.from_seq, upto=done.to_seq)
+    log.info("catch-up %s; %d metric parts refreshed", done, refreshed)
+    return {**dataclasses.asdict(done), "metric_parts": refreshed}
 
 
 @app.task(name=RECOMPUTE, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_jitter=True, max_retries=5)
 def recompute(self: Task, task_id: str, regions: list[str] | None = None) -> dict[str, Any]:
-    """Full recomputation of hops and metric snapshots (of `regions`, or all), with progress in
-    the task record; re-running it is harmless."""
+    """Full recomputation, split by actor into chunks that run as a Celery group across workers;
+    the chunk that finishes last refreshes the metric parts (of `regions`, or all) and closes the
+    task record."""
     factory = session_factory()
     tasks_service.start(factory, task_id=task_id)
+    settings: Settings = app.conf.loopledger_settings
+    with factory() as session:
+        splits = maintain.actor_splits(session, settings.recompute_chunks)
+    tasks_service.report(factory, task_id=task_id, progress=0.0, message=f"recomputing liquidity in {len(splits)} chunks")
+    group(recompute_chunk.s(task_id, low, high, len(splits), regions or []) for low, high in splits).apply_async()
+    return {"chunks": len(splits)}
 
-    def progress(fraction: float, message: str) -> None:
-        tasks_service.report(factory, task_id=task_id, progress=fraction, message=message)
 
-    try:
-        done = maintain.recompute_all(factory, progress=lambda f, m: progress(f * 0.8, m))
-        progress(0.85, "recomputing metric snapshots")
-        refreshed = metrics_service.refresh_live(factory, force=regions)
-    except TRANSIENT:
-        raise
-    except Exception as exc:
-        tasks_service.finish(factory, task_id=task_id, error=f"{type(exc).__name__}: {exc}")
-        raise
-    result = {**dataclasses.asdict(done), "metric_snapshots": refreshed}
-    tasks_service.finish(factory, task_id=task_id, result=result)
-    return result
+@app.task(name=RECOMPUTE_CHUNK, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_jitter=True, max_retries=5)
+def recompute_chunk(self: Task, task_id: str, low: str | None, high: str | None, chunks: int, regions: list[str]) -> dict[str, Any]:
+    """One chunk of actors; idempotent (it derives its actors' rows anew)."""
+    factory = session_factory()
+    with unit_of_work(factory) as session:
+        done = maintain.recompute_chunk(session, low=low, high=high)
+    finished = tasks_service.count_chunk(factory, task_id=task_id, key=f"{low}..{high}", chunks=chunks)
+    if finished:
+        try:
+            with unit_of_work(factory) as session:
+                rest = maintain.catch_up(session)
+            tasks_service.report(factory, task_id=task_id, progress=0.9, message="refreshing metric parts")
+            parts = metrics_service.refresh(factory, slugs=regions or None)
+        except TRANSIENT:
+            raise
+        except Exception as exc:
+            tasks_service.finish(factory, task_id=task_id, error=f"{type(exc).__name__}: {exc}")
+            raise
+        tasks_service.finish(factory, task_id=task_id, result={"chunks": chunks, "to_seq": rest.to_seq, "metric_parts": parts})
+    return dataclasses.asdict(done)
 
 
 @app.task(name=SWEEP)
 def sweep() -> bool:
-    """Periodic safety net: enqueue a catch-up when the hops or a live metric snapshot lag the log
-    (a catch-up that failed between the two is finished this way)."""
+    """Periodic safety net: enqueue a catch-up when the liquidity table or a stored metric part
+    lags the log (a catch-up that failed between the two is finished this way)."""
     with session_factory()() as session:
-        lagging = maintain.lag(session) > 0 or metrics_service.stale_live(session) > 0
+        lagging = maintain.lag(session) > 0 or metrics_service.stale_parts(session) > 0
     if lagging:
         catch_up.apply_async()
     return lagging

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import SnapshotDep
-from ledger.chains import maintain, store
+from ledger.chains import maintain
 from ledger.events import service as events_service
 
 router = APIRouter(prefix="/v1", tags=["health"])
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1", tags=["health"])
 
 @router.get("/status")
 def get_status(session: SnapshotDep) -> dict[str, Any]:
-    """The log head and each derived store's watermark; lag 0 means fully caught up."""
+    """The log head and the derived state's watermark; lag 0 means fully caught up."""
     head = events_service.head_seq(session)
-    hops = store.position(session, maintain.CONSUMER)
-    return {"head_seq": head, "derived": {"hops": {"seq": hops, "lag": head - hops}}}
+    liquidity = maintain.position(session)
+    return {"head_seq": head, "derived": {"liquidity": {"seq": liquidity, "lag": head - liquidity}}}

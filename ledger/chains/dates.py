@@ -1,30 +1,31 @@
-"""Calendar-year windows (spec: 'within W after t' is t < t2 <= t + W years; 29 Feb -> 28 Feb)."""
+"""The reinvestment window in calendar years (spec: "within W after t" is t < t2 <= t + W years,
+29 February mapping to 28 February), both ways: the window after a date, and the dates whose
+window reaches a given date (what range counting over sorted dates needs)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
+
 MAX_WINDOW_YEARS = 50
+_DAY = dt.timedelta(days=1)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February into a non-leap year
-        return day.replace(year=day.year + years, day=28)
-
-
-def years_needed(start: dt.date, end: dt.date) -> int | None:
-    """The smallest W with start < end <= start + W years; None when end is not after start."""
-    if end <= start:
-        return None
-    years = max(end.year - start.year, 1)
-    if end > add_years(start, years):
-        years += 1
-    if years > 1 and end <= add_years(start, years - 1):
-        years -= 1
-    return years
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    result: dt.date = day + relativedelta(years=years)
+    return result
 
 
 def within(start: dt.date, end: dt.date, window_years: int) -> bool:
+    """end is within W after start: start < end <= start + W years."""
     return start < end <= add_years(start, window_years)
+
+
+def window_opens(end: dt.date, window_years: int) -> dt.date:
+    """The earliest t whose window still reaches `end` (t + W years >= end): so `end` is within W
+    after t exactly when window_opens(end, W) <= t < end. Not simply end - W years: 29 February
+    of a leap year is reached from 1 March W years earlier when that year has no 29 February."""
+    start: dt.date = end - relativedelta(years=window_years)
+    return start if add_years(start, window_years) >= end else start + _DAY

@@ -1,72 +1,57 @@
-"""Keep hops and liquidity events in step with the log (the workers call these)."""
+"""Keep the liquidity table in step with the log (the workers call these).
+
+A catch-up applies the events after the watermark as one set-based update (ledger/chains/
+liquidity.py): its cost is that of the new events, whatever the size of the ledger. A full
+recompute derives the table anew, in chunks of actors that workers can run side by side.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
+from sqlmodel import col
 
-from ledger.chains import affected, derive, facts, store
-from ledger.db import read_snapshot, unit_of_work
-from ledger.events.models import EventRow
+from ledger.actors.models import Actor
+from ledger.chains import liquidity
+from ledger.chains.models import Tracking
 from ledger.events.service import head_seq
-from ledger.projections.rebuild import stored_event
 
-CONSUMER = "hops"
-# Past this many new events a full recompute is cheaper than tracing each one's actors.
-FULL_RECOMPUTE_BACKLOG = 20_000
-
-Progress = Callable[[float, str], None]
+CONSUMER = "liquidity"
 
 
 @dataclass(frozen=True)
 class CatchUp:
     from_seq: int
     to_seq: int
-    mode: str  # none | incremental | full
-    actors: int
-    hops_written: int
+    mode: str  # none | incremental | chunk
+    rows: int  # participations written
+
+
+def position(session: Session, *, lock: bool = False, shared: bool = False) -> int:
+    """The watermark: the log seq the liquidity table reflects. `lock` takes it for writing (one
+    catch-up at a time); `shared` lets chunks of a full recompute run side by side while no
+    catch-up moves it."""
+    query = sa.select(Tracking.position).where(Tracking.consumer == CONSUMER)
+    if lock or shared:
+        query = query.with_for_update(read=shared)
+    return int(session.scalar(query) or 0)
+
+
+def _set_position(session: Session, seq: int) -> None:
+    row = session.get(Tracking, CONSUMER)
+    if row is None:
+        session.add(Tracking(consumer=CONSUMER, position=seq))
+    else:
+        row.position = seq
+    session.flush()
 
 
 def lag(session: Session) -> int:
-    """How many events the hops have not seen yet."""
-    return head_seq(session) - store.position(session, CONSUMER)
-
-
-def _replace_all(session: Session) -> CatchUp:
-    """Derive every hop from scratch inside the caller's transaction."""
-    start = store.position(session, CONSUMER, lock=True)
-    head = head_seq(session)
-    liquidity, hops = derive.derive(facts.load(session))
-    store.replace(session, actors=None, liquidity=liquidity, hops=hops)
-    store.set_position(session, CONSUMER, head)
-    return CatchUp(start, head, "full", len({q.actor_id for q in liquidity}), len(hops))
-
-
-def recompute_all(factory: sessionmaker[Session], progress: Progress | None = None) -> CatchUp:
-    """Full recompute in phases, so progress can be reported between them on any backend.
-
-    The derivation reads one consistent snapshot; the write phase then installs it at that
-    snapshot's seq and applies whatever was appended meanwhile incrementally.
-    """
-    report = progress or (lambda _f, _m: None)
-    report(0.05, "reading the ledger")
-    with read_snapshot(factory) as session:
-        start = store.position(session, CONSUMER)
-        head = head_seq(session)
-        everything = facts.load(session)
-    report(0.4, f"deriving hops through seq {head}")
-    liquidity, hops = derive.derive(everything)
-    report(0.7, f"writing {len(hops)} hops")
-    with unit_of_work(factory) as session:
-        store.position(session, CONSUMER, lock=True)
-        store.replace(session, actors=None, liquidity=liquidity, hops=hops)
-        store.set_position(session, CONSUMER, head)
-        rest = catch_up(session)
-    report(1.0, "done")
-    return CatchUp(start, rest.to_seq, "full", len({q.actor_id for q in liquidity}), len(hops) + rest.hops_written)
+    """How many events the liquidity table has not seen yet."""
+    return head_seq(session) - position(session)
 
 
 def catch_up(session: Session) -> CatchUp:
@@ -75,29 +60,40 @@ def catch_up(session: Session) -> CatchUp:
     The tracking row is locked first, so two workers never apply the same range; the effects
     and the new position commit together in the caller's transaction.
     """
-    start = store.position(session, CONSUMER, lock=True)
+    start = position(session, lock=True)
     head = head_seq(session)
     if head <= start:
-        return CatchUp(start, head, "none", 0, 0)
-    if head - start > FULL_RECOMPUTE_BACKLOG:
-        return _replace_all(session)
-    actors: set[str] = set()
-    rows = session.scalars(sa.select(EventRow).where(EventRow.seq > start, EventRow.seq <= head).order_by(EventRow.seq))
-    for row in rows:
-        event = stored_event(row)
-        target = None
-        if row.type == "event.retracted":
-            target_row = session.scalars(sa.select(EventRow).where(EventRow.event_id == row.data["event_id"])).one()
-            target = stored_event(target_row)
-        touched = affected.affected_actors(session, event, target)
-        if touched is None:
-            return _replace_all(session)
-        actors |= touched
-    if actors:
-        subset = facts.load(session, vias=actors)
-        liquidity, hops = derive.derive(subset, actors)
-        store.replace(session, actors=actors, liquidity=liquidity, hops=hops)
-    else:
-        hops = []
-    store.set_position(session, CONSUMER, head)
-    return CatchUp(start, head, "incremental", len(actors), len(hops))
+        return CatchUp(start, head, "none", 0)
+    rows = liquidity.apply_range(session, after=start, upto=head)
+    _set_position(session, head)
+    return CatchUp(start, head, "incremental", rows)
+
+
+def recompute_chunk(session: Session, *, low: str | None, high: str | None) -> CatchUp:
+    """Derive anew the rows of the actors with low <= id < high, as of the watermark (held shared,
+    so catch-ups wait and other chunks run)."""
+    at = position(session, shared=True)
+    return CatchUp(at, at, "chunk", liquidity.rebuild(session, upto=at, low=low, high=high))
+
+
+def recompute_all(session: Session) -> CatchUp:
+    """Everything anew in one transaction, then the events after the watermark."""
+    at = position(session, lock=True)
+    rows = liquidity.rebuild(session, upto=at)
+    done = catch_up(session)
+    return CatchUp(0, done.to_seq, "full", rows + done.rows)
+
+
+def actor_splits(session: Session, chunks: int) -> list[tuple[str | None, str | None]]:
+    """Id ranges [low, high) splitting the actors into about `chunks` equal parts (for a group)."""
+    total = int(session.scalar(sa.select(sa.func.count()).select_from(Actor)) or 0)
+    if chunks <= 1 or total < chunks * 2:
+        return [(None, None)]
+    step = total // chunks
+    bounds: list[str] = []
+    for i in range(1, chunks):
+        bound = session.scalar(sa.select(Actor.id).order_by(col(Actor.id)).offset(i * step).limit(1))
+        if bound is not None and (not bounds or bound > bounds[-1]):
+            bounds.append(bound)
+    edges: list[str | None] = [None, *bounds, None]
+    return list(itertools.pairwise(edges))

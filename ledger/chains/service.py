@@ -1,28 +1,43 @@
-"""Queries analysts ask of recycling: chains, an actor's recycling, talent lineage."""
+"""Queries analysts ask of recycling: chains, an actor's recycling, talent lineage.
+
+Every answer is computed when asked from the projections and the liquidity table, in the
+caller's session (one snapshot: the `seq` it reports is the watermark that snapshot saw).
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
+import json
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from more_itertools import chunked
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from ledger.actors import service as actors_service
 from ledger.actors.models import Actor
-from ledger.chains import maintain, store, traverse
-from ledger.chains.models import Hop, LiquidityEvent
+from ledger.chains import search
+from ledger.chains.activity import Activity, Hop, hops_from
+from ledger.chains.dates import add_years
+from ledger.chains.places import Places
+from ledger.errors import InvalidEvent
 from ledger.events.service import head_seq
 from ledger.projections import models as m
 from ledger.regions import service as regions_service
 
+DEFAULT_HOPS_PAGE = 500
 
-def freshness(session: Session) -> dict[str, Any]:
-    """Through which seq the derived state was computed, and whether newer events exist."""
-    computed = store.position(session, maintain.CONSUMER)
-    return {"seq": computed, "stale": head_seq(session) > computed}
+
+def freshness(activity: Activity) -> dict[str, Any]:
+    """The log seq an answer reflects: the head its snapshot saw (Activity reads the liquidity
+    table only when the workers have brought it there), so never stale."""
+    return {"seq": activity.seq, "stale": False}
 
 
 def _usd(value: Decimal | None) -> str | None:
@@ -30,48 +45,100 @@ def _usd(value: Decimal | None) -> str | None:
 
 
 def hop_public(h: Hop) -> dict[str, Any]:
+    e = h.engagement
     return {
         "from": h.source_id,
-        "to": h.target_id,
-        "via": h.via_id,
-        "kind": h.kind,
+        "to": e.target_id,
+        "via": e.actor_id,
+        "kind": e.kind,
         "liquidity_on": h.liquidity_on.isoformat(),
-        "on": h.hop_on.isoformat(),
-        "amount_usd": _usd(h.amount_usd),
-        "fund": h.fund_id,
+        "on": e.on.isoformat(),
+        "amount_usd": _usd(e.amount_usd),
+        "fund": e.fund_id,
         "listed": h.listed,
     }
 
 
-def _names(session: Session, ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    return dict(session.execute(sa.select(Actor.id, Actor.name).where(col(Actor.id).in_(sorted(ids)))).all())
+def _names(session: Session, ids: Iterable[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for chunk in chunked(sorted(set(ids)), 900):
+        out.update((actor_id, name) for actor_id, name in session.execute(sa.select(Actor.id, Actor.name).where(col(Actor.id).in_(chunk))))
+    return out
+
+
+def edges(hops: Sequence[Hop]) -> list[dict[str, Any]]:
+    """The hops aggregated per firm pair: how many actors carried them, of which kinds, from
+    when, and how much money (the sum of the known amounts; null when none is known)."""
+    pairs: dict[tuple[str, str], list[Hop]] = defaultdict(list)
+    for h in hops:
+        pairs[(h.source_id, h.target_id)].append(h)
+    out = []
+    for (source, target), group in sorted(pairs.items()):
+        amounts = [h.engagement.amount_usd for h in group if h.engagement.amount_usd is not None]
+        out.append(
+            {
+                "from": source,
+                "to": target,
+                "vias": len({h.via_id for h in group}),
+                "hops": len(group),
+                "kinds": sorted({h.engagement.kind for h in group}),
+                "first_on": min(h.on for h in group).isoformat(),
+                "amount_usd": _usd(sum(amounts, Decimal(0))) if amounts else None,
+            }
+        )
+    return out
+
+
+def _encode(key: tuple[Any, ...]) -> str:
+    return base64.urlsafe_b64encode(json.dumps([k.isoformat() if isinstance(k, dt.date) else k for k in key]).encode()).decode()
+
+
+def _decode(cursor: str) -> tuple[Any, ...]:
+    try:
+        parts = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        on, *rest = parts
+        return (dt.date.fromisoformat(on), *rest)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise InvalidEvent("not a cursor this route gave out", loc=("query", "cursor")) from None
+
+
+def page(hops: Sequence[Hop], *, limit: int, cursor: str | None) -> tuple[list[Hop], str | None]:
+    """A page of hops in date order after `cursor`, and the cursor of the next page (None at the end)."""
+    start = 0
+    if cursor is not None:
+        after = _decode(cursor)
+        start = next((i for i, h in enumerate(hops) if h.key() > after), len(hops))
+    chunk = list(hops[start : start + limit])
+    more = start + limit < len(hops)
+    return chunk, _encode(chunk[-1].key()) if more and chunk else None
 
 
 def chain(
     session: Session,
     *,
     firm_id: str,
-    direction: traverse.Direction = "downstream",
+    direction: search.Direction = "downstream",
     max_depth: int | None = None,
     window_years: int = 10,
     region: str | None = None,
+    limit: int = DEFAULT_HOPS_PAGE,
+    cursor: str | None = None,
 ) -> dict[str, Any]:
+    """Firms downstream (upstream) of a firm by generation, the hops between them aggregated per
+    firm pair, a page of the individual hops, and the multipliers."""
     actors_service.get_or_raise(session, actor_id=firm_id)
     patterns = None if region is None else regions_service.get_or_raise(session, slug=region).members
-    found = traverse.search(session, root=firm_id, direction=direction, max_depth=max_depth, window_years=window_years, region=patterns)
-    # The multipliers count every depth; reuse the search above when it already did.
-    everywhere = found
-    if max_depth is not None or patterns is not None:
-        everywhere = traverse.search(session, root=firm_id, direction=direction, window_years=window_years)
-    local = None
-    if patterns is not None:
-        local_found = found
-        if max_depth is not None:
-            local_found = traverse.search(session, root=firm_id, direction=direction, window_years=window_years, region=patterns)
-        local = len(local_found.generations)
-    names = _names(session, set(found.generations) | {firm_id})
+    activity = Activity(session, window_years=window_years)
+    found = search.search(
+        activity,
+        Places(session),
+        roots=[firm_id],
+        direction=direction,
+        max_depth=max_depth,
+        region=patterns,
+    )
+    hops, next_cursor = page(found.hops, limit=limit, cursor=cursor)
+    names = _names(session, [*found.generations, firm_id])
     return {
         "root": {"id": firm_id, "name": names.get(firm_id)},
         "direction": direction,
@@ -82,79 +149,72 @@ def chain(
             {"id": f, "name": names.get(f), "generation": g}
             for f, g in sorted(found.generations.items(), key=lambda item: (item[1], item[0]))
         ],
-        "hops": [hop_public(h) for h in found.hops],
-        "multiplier": len(everywhere.generations),
-        "local_multiplier": local,
-        **freshness(session),
+        "edges": edges(found.hops),
+        "hops": [hop_public(h) for h in hops],
+        "hops_total": len(found.hops),
+        "next_cursor": next_cursor,
+        "multiplier": found.multiplier,
+        "local_multiplier": found.local_multiplier,
+        **freshness(activity),
     }
 
 
-def recycling(session: Session, *, actor_id: str, window_years: int = 10) -> dict[str, Any]:
-    """X's liquidity events, its reinvestments within the window, and the downstream of each target."""
+def recycling(
+    session: Session, *, actor_id: str, window_years: int = 10, limit: int = DEFAULT_HOPS_PAGE, cursor: str | None = None
+) -> dict[str, Any]:
+    """X's liquidity events, its reinvestments within the window (hops via X, paged), and the
+    downstream of the firms it reinvested in (one search from all of them)."""
     actor = actors_service.get_or_raise(session, actor_id=actor_id)
-    liquidity = list(
-        session.scalars(sa.select(LiquidityEvent).where(LiquidityEvent.actor_id == actor_id).order_by(LiquidityEvent.liquidity_on))
-    )
-    hops = list(
-        session.scalars(
-            sa.select(Hop)
-            .where(Hop.via_id == actor_id, Hop.min_window_years <= window_years)
-            .order_by(Hop.hop_on, Hop.source_id, Hop.target_id)
+    activity = Activity(session, window_years=window_years)
+    liquidity = sorted(activity.liquidity_of_actors([actor_id]).get(actor_id, []), key=lambda q: (q.on, q.firm_id))
+    hops: list[Hop] = []
+    if liquidity:
+        first, last = min(q.on for q in liquidity), max(q.on for q in liquidity)
+        engagements = activity.engagements_of([actor_id], after=first, until=add_years(last, window_years)).get(actor_id, [])
+        hops = sorted(
+            (Hop(q.firm_id, q.on, q.listed, e) for q in liquidity for e in hops_from(q, engagements, window_years)),
+            key=Hop.key,
         )
-    )
     targets = sorted({h.target_id for h in hops})
-    downstream = {}
-    for target in targets:
-        found = traverse.search(session, root=target, window_years=window_years)
-        downstream[target] = [{"id": f, "generation": g} for f, g in sorted(found.generations.items(), key=lambda i: (i[1], i[0]))]
+    downstream = search.search(activity, Places(session), roots=targets) if targets else None
+    shown, next_cursor = page(hops, limit=limit, cursor=cursor)
+    generations = {} if downstream is None else downstream.generations
+    names = _names(session, generations)
     return {
         "actor": {"id": actor.id, "name": actor.name, "type": actor.type, "kind": actor.kind},
         "window_years": window_years,
-        "liquidity_events": [{"firm": q.firm_id, "on": q.liquidity_on.isoformat(), "exit_seq": q.exit_seq} for q in liquidity],
-        "reinvestments": [hop_public(h) for h in hops],
+        "liquidity_events": [{"firm": q.firm_id, "on": q.on.isoformat(), "listed": q.listed} for q in liquidity],
+        "reinvestments": [hop_public(h) for h in shown],
+        "reinvestments_total": len(hops),
+        "next_cursor": next_cursor,
         "recycled": any(not h.listed for h in hops),
-        "downstream": downstream,
-        **freshness(session),
+        "downstream": [
+            {"id": f, "name": names.get(f), "generation": g} for f, g in sorted(generations.items(), key=lambda item: (item[1], item[0]))
+        ],
+        **freshness(activity),
     }
 
 
 def lineage(session: Session, *, org_id: str, max_depth: int | None = None) -> dict[str, Any]:
-    """Alumni-founded firms of an organization, then of those firms, with fewest-step generation."""
+    """Alumni-founded firms of an organization (spec: origins naming it, or a founder who held a
+    role there before the founding), then of those firms, with fewest-step generation. Read a
+    generation at a time through the org and person indexes."""
     actors_service.get_or_raise(session, actor_id=org_id)
-    founded_on: dict[str, Any] = dict(session.execute(sa.select(m.FirmFounding.firm_id, m.FirmFounding.founded_on)).all())
-    founders: dict[str, set[str]] = defaultdict(set)
-    for firm, person in session.execute(sa.select(m.Founder.firm_id, m.Founder.person_id)):
-        founders[firm].add(person)
-    # org -> firms whose origins name it
-    by_origin: dict[str, set[str]] = defaultdict(set)
-    for firm, org in session.execute(sa.select(m.FirmOrigin.firm_id, m.FirmOrigin.org_id)):
-        by_origin[org].add(firm)
-    # person -> [(org, role start)]
-    roles: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    for person, org, started in session.execute(sa.select(m.Affiliation.person_id, m.Affiliation.org_id, m.Affiliation.started_on)):
-        roles[person].append((org, started))
-    alumni_of: dict[str, set[str]] = defaultdict(set)
-    for firm, people in founders.items():
-        if firm not in founded_on:
-            continue
-        for person in people:
-            for org, started in roles.get(person, ()):
-                if started < founded_on[firm]:
-                    alumni_of[org].add(firm)
-
     generation: dict[str, int] = {}
+    founders: dict[str, set[str]] = {}
     frontier = {org_id}
     depth = 0
     while frontier and (max_depth is None or depth < max_depth):
         depth += 1
-        nxt: set[str] = set()
-        for org in frontier:
-            for firm in (by_origin.get(org, set()) | alumni_of.get(org, set())) & set(founded_on):
-                if firm != org_id and firm not in generation:
-                    generation[firm] = depth
-                    nxt.add(firm)
+        found = _alumni_founded(session, sorted(frontier))
+        nxt = set()
+        for firm, people in found.items():
+            founders[firm] = people
+            if firm != org_id and firm not in generation:
+                generation[firm] = depth
+                nxt.add(firm)
         frontier = nxt
-    names = _names(session, set(generation) | {org_id})
+    names = _names(session, [*generation, org_id])
     return {
         "root": {"id": org_id, "name": names.get(org_id)},
         "firms": [
@@ -162,4 +222,34 @@ def lineage(session: Session, *, org_id: str, max_depth: int | None = None) -> d
             for f, g in sorted(generation.items(), key=lambda i: (i[1], i[0]))
         ],
         "alumni_founded": sum(1 for g in generation.values() if g == 1),
+        "seq": head_seq(session),
     }
+
+
+def _alumni_founded(session: Session, orgs: Sequence[str]) -> dict[str, set[str]]:
+    """Founded firms whose origins name one of `orgs`, or one of whose founders held a role at
+    one of them that started before the firm's founding; with each firm's founders."""
+    firms: set[str] = set()
+    for chunk in chunked(orgs, 900):
+        firms |= set(session.scalars(sa.select(m.FirmOrigin.firm_id).where(col(m.FirmOrigin.org_id).in_(chunk))))
+        roles = session.execute(
+            sa.select(m.Affiliation.person_id, m.Affiliation.started_on).where(col(m.Affiliation.org_id).in_(chunk))
+        ).all()
+        first_role: dict[str, dt.date] = {}
+        for person, started in roles:
+            first_role[person] = min(started, first_role.get(person, started))
+        for people in chunked(sorted(first_role), 900):
+            for firm, person, founded_on in session.execute(
+                sa.select(m.Founder.firm_id, m.Founder.person_id, m.FirmFounding.founded_on)
+                .join(m.FirmFounding, m.FirmFounding.firm_id == m.Founder.firm_id)
+                .where(col(m.Founder.person_id).in_(people))
+            ):
+                if first_role[person] < founded_on:
+                    firms.add(firm)
+    founded = set()
+    people_of: dict[str, set[str]] = defaultdict(set)
+    for chunk in chunked(sorted(firms), 900):
+        founded |= set(session.scalars(sa.select(m.FirmFounding.firm_id).where(col(m.FirmFounding.firm_id).in_(chunk))))
+        for firm, person in session.execute(sa.select(m.Founder.firm_id, m.Founder.person_id).where(col(m.Founder.firm_id).in_(chunk))):
+            people_of[firm].add(person)
+    return {firm: people_of[firm] for firm in founded}

@@ -1,4 +1,4 @@
-"""Analyst-friendly CSV export: firms, rounds, round investors, exits, hops, metric snapshots.
+"""Analyst-friendly CSV export: firms, rounds, round investors, exits, hops, metric parts.
 
 Each file has a header row, one row per fact, ids and names side by side, dates as ISO text and
 amounts as plain decimals with their currency (the `_usd` columns are the USD values given in the
@@ -18,16 +18,19 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from more_itertools import chunked
+from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
 from ledger.actors.models import Actor
-from ledger.chains.models import Hop
+from ledger.chains.activity import Activity, every_hop
 from ledger.db import read_snapshot
-from ledger.metrics.models import MetricSnapshot
+from ledger.metrics.models import MetricPart
+from ledger.metrics.regional import Part, metric_values
 from ledger.projections import models as m
 
 CHUNK = 1000
+HOPS_WINDOW_YEARS = 10
 
 
 @dataclass(frozen=True)
@@ -213,40 +216,41 @@ def _exits(session: Session) -> Iterator[list[Any]]:
             ]  # fmt: skip
 
 
-HOP_COLUMNS = tuple(c.name for c in Hop.__table__.columns)  # type: ignore[attr-defined]
-HOP_HEADER = (*HOP_COLUMNS, "source_name", "via_name", "target_name")
+HOP_HEADER = (
+    "source_id", "source_name", "target_id", "target_name", "via_id", "via_name", "kind", "liquidity_on", "hop_on",
+    "amount_usd", "fund_id", "listed", "cause_seq", "window_years",
+)  # fmt: skip
 
 
-def _hops(session: Session) -> Iterator[list[Any]]:
-    source, via, target = aliased(Actor), aliased(Actor), aliased(Actor)
-    table = Hop.__table__  # type: ignore[attr-defined]
-    query = (
-        sa.select(*table.columns, source.name, via.name, target.name)
-        .outerjoin(source, source.id == table.c.source_id)
-        .outerjoin(via, via.id == table.c.via_id)
-        .outerjoin(target, target.id == table.c.target_id)
-        .order_by(*table.primary_key.columns)
-        .execution_options(yield_per=CHUNK)
-    )
-    for row in session.execute(query):
-        yield list(row)
+def _hops(session: Session, window_years: int) -> Iterator[list[Any]]:
+    """Every hop for window W (an export is the one place hops are listed), actor by actor."""
+    for hops in chunked(every_hop(Activity(session, window_years=window_years)), CHUNK):
+        names = _names(session, [x for h in hops for x in (h.source_id, h.target_id, h.via_id)])
+        for h in hops:
+            e = h.engagement
+            yield [
+                h.source_id, names.get(h.source_id), e.target_id, names.get(e.target_id), e.actor_id, names.get(e.actor_id), e.kind,
+                h.liquidity_on, e.on, e.amount_usd, e.fund_id, h.listed, e.cause_seq, window_years,
+            ]  # fmt: skip
 
 
-SNAPSHOT_COLUMNS = ("key", "region_slug", "region_revision", "from_on", "to_on", "window_years", "live", "as_of_seq", "seq", "computed_at")
+PART_COLUMNS = ("region_slug", "region_revision", "window_years", "year", "seq", "computed_at")
 
 
-def _snapshots(session: Session) -> tuple[list[str], list[list[Any]]]:
-    """Metric values flattened: one column per metric (nested ones as JSON text)."""
-    rows = list(session.scalars(sa.select(MetricSnapshot).order_by(MetricSnapshot.key)))
+def _parts(session: Session) -> tuple[list[str], list[list[Any]]]:
+    """The stored yearly parts as metric sets: one column per metric (nested ones as JSON text)."""
+    rows = list(session.scalars(sa.select(MetricPart).order_by(MetricPart.region_slug, MetricPart.window_years, MetricPart.year)))
+    today = dt.date.today()
+    values = [metric_values([Part.from_json(r.values)], window_years=r.window_years, today=today) for r in rows]
     metrics: list[str] = []
-    for r in rows:
-        metrics.extend(k for k in r.values if k not in metrics)
-    header = [*SNAPSHOT_COLUMNS, *metrics]
-    return header, [[*(getattr(r, c) for c in SNAPSHOT_COLUMNS), *(r.values.get(k) for k in metrics)] for r in rows]
+    for v in values:
+        metrics.extend(k for k in v if k not in metrics)
+    header = [*PART_COLUMNS, *metrics]
+    return header, [[*(getattr(r, c) for c in PART_COLUMNS), *(v.get(k) for k in metrics)] for r, v in zip(rows, values, strict=True)]
 
 
 def export_csv(factory: sessionmaker[Session], directory: Path) -> TablesExported:
-    """Write firms.csv, rounds.csv, round_investors.csv, exits.csv, hops.csv, metric_snapshots.csv."""
+    """Write firms.csv, rounds.csv, round_investors.csv, exits.csv, hops.csv (W = 10) and metric_parts.csv."""
     directory.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     with read_snapshot(factory) as session:
@@ -254,7 +258,7 @@ def export_csv(factory: sessionmaker[Session], directory: Path) -> TablesExporte
         counts["rounds.csv"] = _write(directory / "rounds.csv", ROUND_HEADER, _rounds(session))
         counts["round_investors.csv"] = _write(directory / "round_investors.csv", ROUND_INVESTOR_HEADER, _round_investors(session))
         counts["exits.csv"] = _write(directory / "exits.csv", EXIT_HEADER, _exits(session))
-        counts["hops.csv"] = _write(directory / "hops.csv", HOP_HEADER, _hops(session))
-        header, snapshot_rows = _snapshots(session)
-        counts["metric_snapshots.csv"] = _write(directory / "metric_snapshots.csv", header, snapshot_rows)
+        counts["hops.csv"] = _write(directory / "hops.csv", HOP_HEADER, _hops(session, HOPS_WINDOW_YEARS))
+        header, part_rows = _parts(session)
+        counts["metric_parts.csv"] = _write(directory / "metric_parts.csv", header, part_rows)
     return TablesExported(str(directory), counts)

@@ -1,7 +1,10 @@
-"""Metric sets per region and period: served from stored snapshots, computed when missing.
+"""Metric sets per region and period: combined from stored yearly parts, computed when missing.
 
-Live snapshots (no as_of) are refreshed by the workers after new events; a reader may get one
-that is `stale` (newer events exist) until then. As-of snapshots never change.
+The workers keep, per region and window, one part per calendar year (ledger/metrics/models.py),
+refreshed after new events for the regions and years they touch. A question about whole years
+(a period, a series, a comparison) is answered by combining stored parts. Any other question
+(days inside a year, as of an earlier seq, a region or window with nothing stored yet) is
+computed when asked from that region's rows only. A read never writes.
 """
 
 from __future__ import annotations
@@ -12,64 +15,70 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
+from ledger.chains import maintain
+from ledger.chains.places import Places
 from ledger.db import aware, read_snapshot, unit_of_work
 from ledger.errors import InvalidEvent
+from ledger.events.models import EventRow
 from ledger.events.service import head_seq
-from ledger.metrics import compute, snapshot
-from ledger.metrics.models import MetricSnapshot
+from ledger.metrics.models import MetricPart
+from ledger.metrics.regional import Part, Period, RegionData, metric_values
 from ledger.regions import service as regions_service
 from ledger.regions.models import Region
+from ledger.regions.patterns import matches
 
 DEFAULT_FROM = dt.date(1900, 1, 1)
+# Parts are stored for these years and on; a question about earlier years is computed when asked.
+FIRST_STORED_YEAR = 1970
+DEFAULT_WINDOW = 10
 
 
 @dataclass(frozen=True)
 class Question:
-    period: compute.Period
+    period: Period
     window_years: int
 
 
-def period_or_raise(start: dt.date | None, end: dt.date | None, *, today: dt.date) -> compute.Period:
-    period = compute.Period(start or DEFAULT_FROM, end or today)
+def default_period(today: dt.date) -> Period:
+    """From 1900 to the end of this year: whole years, so served from stored parts."""
+    return Period(DEFAULT_FROM, dt.date(today.year, 12, 31))
+
+
+def period_or_raise(start: dt.date | None, end: dt.date | None, *, today: dt.date) -> Period:
+    default = default_period(today)
+    period = Period(start or default.start, end or default.end)
     if period.start > period.end:
         raise InvalidEvent(f"from ({period.start}) is after to ({period.end})", loc=("query", "from"))
     return period
 
 
-def _key(slug: str, q: Question, as_of_seq: int | None) -> str:
-    tail = "live" if as_of_seq is None else str(as_of_seq)
-    return f"{slug}|{q.period.start}|{q.period.end}|{q.window_years}|{tail}"
+def _years(period: Period) -> list[int] | None:
+    """The calendar years a period is made of, or None when it does not start and end with one."""
+    if (period.start.month, period.start.day, period.end.month, period.end.day) != (1, 1, 12, 31):
+        return None
+    return list(range(period.start.year, period.end.year + 1))
 
 
-def _usable(row: MetricSnapshot | None, region: Region) -> bool:
-    """Stored for the region's current definition, in the current shape (sets stored before
-    `window_ends_on` existed are recomputed rather than served with a frozen `window_complete`)."""
-    return row is not None and row.region_revision == region.revision and "window_ends_on" in row.values
+def seq_as_of(session: Session, as_of: dt.datetime) -> int:
+    """The last seq recorded at or before `as_of` (recorded_at never decreases with seq)."""
+    return int(session.scalar(sa.select(sa.func.max(EventRow.seq)).where(EventRow.recorded_at <= as_of)) or 0)
 
 
-def _window_complete(values: dict[str, Any], today: dt.date) -> bool:
-    """Judged on the day of reading, not of computing: a stored set outlives the cohort's window."""
-    ends_on = values["window_ends_on"]
-    return compute.window_complete(None if ends_on is None else dt.date.fromisoformat(ends_on), today)
-
-
-def _public(row: MetricSnapshot, *, as_of: dt.datetime | None, head: int, today: dt.date) -> dict[str, Any]:
+def _envelope(region: Region, q: Question, *, as_of: dt.datetime | None, seq: int, stale: bool, computed_at: dt.datetime) -> dict[str, Any]:
     return {
-        "region": row.region_slug,
-        "region_revision": row.region_revision,
-        "from": row.from_on.isoformat(),
-        "to": row.to_on.isoformat(),
+        "region": region.slug,
+        "region_revision": region.revision,
+        "from": q.period.start.isoformat(),
+        "to": q.period.end.isoformat(),
         "as_of": None if as_of is None else as_of.isoformat(),
-        "window_years": row.window_years,
-        "seq": row.seq,
-        "stale": row.live and head > row.seq,
-        "computed_at": aware(row.computed_at),
-        **row.values,
-        "window_complete": _window_complete(row.values, today),
+        "window_years": q.window_years,
+        "seq": seq,
+        "stale": stale,
+        "computed_at": computed_at,
     }
 
 
@@ -81,84 +90,75 @@ def answer(
     as_of: dt.datetime | None = None,
     today: dt.date | None = None,
 ) -> list[dict[str, Any]]:
-    """Metric sets for one region, in question order; missing ones are computed (one ledger load)."""
+    """Metric sets for one region, in question order, from one snapshot."""
     today = today or dt.date.today()
-    with read_snapshot(factory) as session:  # the head and the stored sets from one moment
-        region = regions_service.get_or_raise(session, slug=slug)
-        head = head_seq(session)
-        as_of_seq = None if as_of is None else snapshot.seq_as_of(session, as_of)
-        keys = [_key(slug, q, as_of_seq) for q in questions]
-        found = {r.key: r for r in session.scalars(sa.select(MetricSnapshot).where(col(MetricSnapshot.key).in_(keys)))}
-    missing = [(k, q) for k, q in zip(keys, questions, strict=True) if not _usable(found.get(k), region)]
-    if missing:
-        facts = snapshot.load(factory, as_of_seq=as_of_seq)
-        rows = [_row(k, region, q, facts, as_of_seq, today) for k, q in missing]
-        _store(factory, rows)
-        found.update({r.key: r for r in rows})
-    return [_public(found[k], as_of=as_of, head=head, today=today) for k in keys]
+    with read_snapshot(factory) as session:
+        return answer_in(session, slug=slug, questions=questions, as_of=as_of, today=today)
 
 
-def _row(key: str, region: Region, q: Question, facts: snapshot.MetricFacts, as_of_seq: int | None, today: dt.date) -> MetricSnapshot:
-    values = compute.compute(facts, region=region.members, period=q.period, window_years=q.window_years, today=today)
-    return MetricSnapshot(
-        key=key,
-        region_slug=region.slug,
-        region_revision=region.revision,
-        from_on=q.period.start,
-        to_on=q.period.end,
-        window_years=q.window_years,
-        live=as_of_seq is None,
-        as_of_seq=as_of_seq,
-        seq=facts.seq,
-        values=values,
-        computed_at=dt.datetime.now(dt.UTC),
-    )
-
-
-def refresh_live(factory: sessionmaker[Session], *, force: Sequence[str] | None = None, today: dt.date | None = None) -> int:
-    """Recompute live snapshots behind the log head or their region's revision, and every live
-    snapshot of the regions in `force` (all regions when it is empty); returns how many."""
-    today = today or dt.date.today()
-    with factory() as session:
-        head = head_seq(session)
-        regions = {r.slug: r for r in regions_service.get_all(session)}
-        rows = [
-            r
-            for r in session.scalars(sa.select(MetricSnapshot).where(col(MetricSnapshot.live).is_(True)))
-            if r.seq < head
-            or r.region_slug not in regions
-            or r.region_revision != regions[r.region_slug].revision
-            or (force is not None and (not force or r.region_slug in force))
-        ]
-    rows = [r for r in rows if r.region_slug in regions]
-    if not rows:
-        return 0
-    facts = snapshot.load(factory)
-    fresh = [
-        _row(r.key, regions[r.region_slug], Question(compute.Period(r.from_on, r.to_on), r.window_years), facts, None, today) for r in rows
-    ]
-    _store(factory, fresh)
-    return len(fresh)
-
-
-def _store(factory: sessionmaker[Session], rows: Sequence[MetricSnapshot]) -> None:
-    """Upsert computed sets. Two readers computing the same new set at once both insert it; the
-    loser's rows equal the winner's (same question, same seq or later), so its clash is ignored."""
-    try:
-        with unit_of_work(factory) as session:
-            for row in rows:
-                session.merge(row)
-    except IntegrityError:
-        with unit_of_work(factory) as session:
-            for row in rows:
-                session.merge(row)
-
-
-def stale_live(session: Session) -> int:
-    """How many live snapshots are behind the log head (the sweep re-triggers their refresh)."""
+def answer_in(
+    session: Session, *, slug: str, questions: Sequence[Question], as_of: dt.datetime | None, today: dt.date
+) -> list[dict[str, Any]]:
+    region = regions_service.get_or_raise(session, slug=slug)
     head = head_seq(session)
-    query = sa.select(sa.func.count()).select_from(MetricSnapshot).where(col(MetricSnapshot.live).is_(True), MetricSnapshot.seq < head)
-    return int(session.scalar(query) or 0)
+    as_of_seq = None if as_of is None else seq_as_of(session, as_of)
+    now = dt.datetime.now(dt.UTC)
+    out: list[dict[str, Any] | None] = [None] * len(questions)
+    missing: list[int] = []
+    if as_of_seq is None:
+        stored = _stored(session, region, {q.window_years for q in questions})
+        for i, q in enumerate(questions):
+            years = _years(q.period)
+            parts = None if years is None else _parts_for(stored.get(q.window_years, {}), years)
+            if parts is None:
+                missing.append(i)
+                continue
+            seq = min(row.seq for row in parts)
+            values = metric_values([Part.from_json(row.values) for row in parts], window_years=q.window_years, today=today)
+            computed = min(aware(row.computed_at) or now for row in parts)
+            out[i] = _envelope(region, q, as_of=None, seq=seq, stale=head > seq, computed_at=computed) | values
+    else:
+        missing = list(range(len(questions)))
+    by_window: dict[int, list[int]] = {}
+    for i in missing:
+        by_window.setdefault(questions[i].window_years, []).append(i)
+    for window, indexes in by_window.items():
+        until = max(questions[i].period.end for i in indexes)
+        data = RegionData(session, region.members, window_years=window, until=until, as_of=as_of_seq)
+        for i in indexes:
+            q = questions[i]
+            (part,) = data.parts([q.period], today)
+            values = metric_values([part], window_years=window, today=today)
+            # Computed from this snapshot's log (see Activity): never stale.
+            out[i] = _envelope(region, q, as_of=as_of, seq=data.activity.seq, stale=False, computed_at=now) | values
+    return [o for o in out if o is not None]
+
+
+def _stored(session: Session, region: Region, windows: set[int]) -> dict[int, dict[int, MetricPart]]:
+    rows = session.scalars(
+        sa.select(MetricPart).where(
+            MetricPart.region_slug == region.slug, MetricPart.region_revision == region.revision, col(MetricPart.window_years).in_(windows)
+        )
+    )
+    out: dict[int, dict[int, MetricPart]] = {}
+    for row in rows:
+        out.setdefault(row.window_years, {})[row.year] = row
+    return out
+
+
+def _parts_for(stored: dict[int, MetricPart], years: Sequence[int]) -> list[MetricPart] | None:
+    """The stored parts of these years, treating years before the first stored one as empty;
+    None when one is missing (or the period ends before anything stored)."""
+    if not stored:
+        return None
+    first = min(stored)
+    if years[-1] < first:
+        return None
+    parts = [stored.get(y) for y in years if y >= first]
+    return None if any(p is None for p in parts) else [p for p in parts if p is not None]
+
+
+# ---- series and comparison ---------------------------------------------------------------------
 
 
 def series(
@@ -166,7 +166,7 @@ def series(
 ) -> dict[str, Any]:
     if from_year > to_year:
         raise InvalidEvent(f"from_year ({from_year}) is after to_year ({to_year})", loc=("query", "from_year"))
-    questions = [Question(compute.Period(dt.date(y, 1, 1), dt.date(y, 12, 31)), window_years) for y in range(from_year, to_year + 1)]
+    questions = [Question(Period(dt.date(y, 1, 1), dt.date(y, 12, 31)), window_years) for y in range(from_year, to_year + 1)]
     sets = answer(factory, slug=slug, questions=questions, as_of=as_of)
     return {"region": slug, "window_years": window_years, "as_of": None if as_of is None else as_of.isoformat(), "years": sets}
 
@@ -175,17 +175,20 @@ def compare(
     factory: sessionmaker[Session],
     *,
     slugs: Sequence[str],
-    period: compute.Period,
+    period: Period,
     window_years: int,
     as_of: dt.datetime | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Side-by-side metric sets and the matrix of hops between the regions (rows: from, columns: to)."""
+    today = today or dt.date.today()
     q = Question(period, window_years)
-    sets = {slug: answer(factory, slug=slug, questions=[q], as_of=as_of)[0] for slug in slugs}
-    with factory() as session:
-        patterns = {slug: regions_service.get_or_raise(session, slug=slug).members for slug in slugs}
-        as_of_seq = None if as_of is None else snapshot.seq_as_of(session, as_of)
-    facts = snapshot.load(factory, as_of_seq=as_of_seq)
+    with read_snapshot(factory) as session:
+        sets = {slug: answer_in(session, slug=slug, questions=[q], as_of=as_of, today=today)[0] for slug in slugs}
+        regions = {slug: regions_service.get_or_raise(session, slug=slug) for slug in slugs}
+        as_of_seq = None if as_of is None else seq_as_of(session, as_of)
+        flows = hop_flows(session, regions, period, window_years, as_of_seq)
+        seq = head_seq(session) if as_of_seq is None else as_of_seq
     return {
         "regions": list(slugs),
         "from": period.start.isoformat(),
@@ -193,6 +196,141 @@ def compare(
         "as_of": None if as_of is None else as_of.isoformat(),
         "window_years": window_years,
         "metrics": sets,
-        "hop_flows": compute.hop_flows(facts, patterns, period, window_years),
-        "seq": facts.seq,
+        "hop_flows": flows,
+        "seq": seq,
     }
+
+
+def hop_flows(
+    session: Session, regions: dict[str, Region], period: Period, window_years: int, as_of: int | None
+) -> dict[str, dict[str, int]]:
+    """Hops dated in the period from each region to each region (a hop counts for every pair it
+    fits): per source region, its liquidity events and their actors' engagements, counted."""
+    flows = {a: dict.fromkeys(regions, 0) for a in regions}
+    for a, region in regions.items():
+        data = RegionData(session, region.members, window_years=window_years, until=period.end, as_of=as_of)
+        places = Places(session, as_of=as_of)
+        places.load({e.target_id for events in data.engagements_of.values() for e in events})
+        for q in data.liquidity:
+            if not data.in_r(q.firm_id, q.on):
+                continue
+            for e in data.hops_after(q):
+                if e.on in period:
+                    where = places.on(e.target_id, e.on)
+                    for b, other in regions.items():
+                        flows[a][b] += matches(where, other.members)
+    return flows
+
+
+# ---- stored parts (the workers) ----------------------------------------------------------------
+
+
+def refresh(
+    factory: sessionmaker[Session],
+    *,
+    slugs: Sequence[str] | None = None,
+    window_years: int = DEFAULT_WINDOW,
+    from_year: int | None = None,
+    today: dt.date | None = None,
+) -> int:
+    """Compute and store the yearly parts of these regions (all when None) from `from_year` (or
+    the first stored year) to this year, in one snapshot; returns how many parts were written."""
+    today = today or dt.date.today()
+    written = 0
+    with read_snapshot(factory) as session:
+        regions = [r for r in regions_service.get_all(session) if slugs is None or r.slug in slugs]
+        seq = head_seq(session)  # the parts are exact for the log this snapshot sees (see Activity)
+        computed: list[dict[str, Any]] = []
+        for region in regions:
+            first = max(FIRST_STORED_YEAR, from_year or FIRST_STORED_YEAR)
+            stored = _stored(session, region, {window_years}).get(window_years, {})
+            if not stored or min(stored) > FIRST_STORED_YEAR:
+                first = FIRST_STORED_YEAR  # nothing (or not everything) stored yet for this revision
+            years = list(range(first, today.year + 1))
+            periods = [Period(dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in years]
+            data = RegionData(session, region.members, window_years=window_years, until=periods[-1].end)
+            now = dt.datetime.now(dt.UTC)
+            for year, part in zip(years, data.parts(periods, today), strict=True):
+                computed.append(
+                    {
+                        "region_slug": region.slug,
+                        "window_years": window_years,
+                        "year": year,
+                        "region_revision": region.revision,
+                        "seq": seq,
+                        "values": part.as_json(),
+                        "computed_at": now,
+                    }
+                )
+    with unit_of_work(factory) as session:
+        written = _upsert(session, computed)
+    return written
+
+
+def _upsert(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert or replace parts (returns how many were offered); a part computed at an older seq
+    never replaces a newer one."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert(MetricPart) if dialect == "postgresql" else sqlite.insert(MetricPart)
+    for start in range(0, len(rows), 500):
+        stmt = insert.values(list(rows[start : start + 500]))
+        excluded = stmt.excluded
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["region_slug", "window_years", "year"],
+            set_={c: excluded[c] for c in ("region_revision", "seq", "values", "computed_at")},
+            where=sa.or_(MetricPart.seq <= excluded.seq, MetricPart.region_revision != excluded.region_revision),
+        )
+        session.execute(stmt)
+    return len(rows)
+
+
+def stale_parts(session: Session) -> int:
+    """How many stored parts are behind the liquidity watermark (the sweep re-triggers a refresh)."""
+    at = maintain.position(session)
+    return int(session.scalar(sa.select(sa.func.count()).select_from(MetricPart).where(MetricPart.seq < at)) or 0)
+
+
+def touched_from(session: Session, *, after: int, upto: int, window_years: int = DEFAULT_WINDOW) -> int | None:
+    """The first calendar year whose parts events after..upto can change, or None when they change
+    none: an event dated t changes hops dated t and on, and the cohorts of liquidity up to W
+    years before it (whose reinvestments it may be); a retraction, what its target changed."""
+    if upto <= after:
+        return None
+    from ledger.events.models import Retraction  # local: events import nothing from metrics
+
+    first = session.scalar(sa.select(sa.func.min(EventRow.occurred_on)).where(EventRow.seq > after, EventRow.seq <= upto))
+    target = session.scalar(
+        sa.select(sa.func.min(EventRow.occurred_on))
+        .join(Retraction, Retraction.target_seq == EventRow.seq)
+        .where(Retraction.retraction_seq > after, Retraction.retraction_seq <= upto)
+    )
+    dates = [d for d in (first, target) if d is not None]
+    return None if not dates else min(dates).year - window_years
+
+
+def refresh_after(factory: sessionmaker[Session], *, after: int, upto: int, today: dt.date | None = None) -> int:
+    """After a catch-up: refresh the parts the new events touch, and every region whose parts
+    are missing or of an older definition. Returns how many parts were written."""
+    with read_snapshot(factory) as session:
+        regions = regions_service.get_all(session)
+        behind = [r.slug for r in regions if not _complete(session, r)]
+        from_year = touched_from(session, after=after, upto=upto)
+    written = 0
+    if behind:
+        written += refresh(factory, slugs=behind, today=today)
+    rest = [r.slug for r in regions if r.slug not in behind]
+    if from_year is not None and rest:
+        written += refresh(factory, slugs=rest, from_year=from_year, today=today)
+    if upto > after:
+        # The years the new events cannot change were current through `after`: they are through `upto` too.
+        with unit_of_work(factory) as session:
+            session.execute(sa.update(MetricPart).where(MetricPart.seq >= after, MetricPart.seq < upto).values(seq=upto))
+    return written
+
+
+def _complete(session: Session, region: Region) -> bool:
+    """Parts of the default window are stored for this definition of the region."""
+    stored = _stored(session, region, {DEFAULT_WINDOW}).get(DEFAULT_WINDOW, {})
+    return bool(stored) and min(stored) <= FIRST_STORED_YEAR

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import col
 
 from ledger.actors.models import Actor
 from ledger.events import schemas as s
 from ledger.events.models import EventActor, Retraction
 from ledger.events.values import Money, ref_id
+from ledger.projections import archive
 from ledger.projections import models as m
 from ledger.projections.rules import Plan
 from ledger.projections.state import LedgerState
@@ -99,7 +99,15 @@ def _funding_round(state: LedgerState, e: Any, seq: int) -> None:
     for i, inv in enumerate(d.investors):
         state.add(
             m.RoundInvestor,
-            dict(event_seq=seq, position=i, investor_id=ref_id(inv.investor), lead=inv.lead, **_money("amount", inv.amount)),
+            dict(
+                event_seq=seq,
+                position=i,
+                investor_id=ref_id(inv.investor),
+                firm_id=ref_id(d.firm),
+                occurred_on=e.occurred_on,
+                lead=inv.lead,
+                **_money("amount", inv.amount),
+            ),
         )
 
 
@@ -176,7 +184,17 @@ def _fund_raised(state: LedgerState, e: Any, seq: int) -> None:
         ),
     )
     for i, lp in enumerate(d.lps):
-        state.add(m.FundLp, dict(event_seq=seq, position=i, lp_id=ref_id(lp.lp), **_money("commitment", lp.commitment)))
+        state.add(
+            m.FundLp,
+            dict(
+                event_seq=seq,
+                position=i,
+                lp_id=ref_id(lp.lp),
+                fund_id=ref_id(d.fund),
+                occurred_on=e.occurred_on,
+                **_money("commitment", lp.commitment),
+            ),
+        )
 
 
 def _association_joined(state: LedgerState, e: Any, seq: int) -> None:
@@ -214,16 +232,15 @@ _HANDLERS: dict[type, Callable[[LedgerState, Any, int], None]] = {
 
 
 def _retract(state: LedgerState, *, target_seq: int, retraction_seq: int, actor_id: str | None) -> None:
-    """Remove every projection row of the target; a retracted actor.registered drops its actor.
-
-    Actors registered inline by other events stay: later events may name them by id.
-    """
+    """Move every projection row of the target to the archive; a retracted actor.registered
+    takes its actor along. Actors registered inline by other events stay: later events may name
+    them by id."""
     state.flush()
     session = state.session
     for table in m.PROJECTION_TABLES:
-        session.execute(sa.delete(table).where(table.event_seq == target_seq))  # type: ignore[attr-defined]
+        archive.archive(session, table, target_seq=target_seq, retraction_seq=retraction_seq)
     if actor_id is not None:
-        session.execute(sa.delete(Actor).where(col(Actor.id) == actor_id, col(Actor.registered_seq) == target_seq))
+        archive.archive(session, Actor, target_seq=target_seq, retraction_seq=retraction_seq, where=col(Actor.id) == actor_id)
     state.add(Retraction, {"target_seq": target_seq, "retraction_seq": retraction_seq})
     # Foundings, closures or the actor may be gone now: read them afresh.
     state.forget()

@@ -1,7 +1,9 @@
 """Projection tables: the lifecycle facts of firms, funds and deals, one row set per source event.
 
-Every row names its source event (`event_seq`). Retracting an event deletes exactly those rows;
-"current" state (location now, status) is derived by query, so nothing has to be un-applied.
+Every row names its source event (`event_seq`). Retracting an event moves exactly those rows to
+the table's archive (ledger/projections/archive.py), where answers "as of" an earlier point still
+find them; "current" state (location now, status) is derived by query, so nothing has to be
+un-applied.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class FirmFounding(SQLModel, table=True):
     """firm_id is the primary key: a firm is founded once (until that founding is retracted)."""
 
     __tablename__ = "firm_founding"
+    __table_args__ = (sa.Index("ix_firm_founding_country_subdivision", "country", "subdivision"),)
 
     firm_id: str = Field(sa_column=sa.Column(sa.String(200), primary_key=True))
     event_seq: int = source_event()
@@ -44,7 +47,10 @@ class Founder(SQLModel, table=True):
     """Founders from firm.founded and from person.joined with role founder, dated when they became one."""
 
     __tablename__ = "founder"
-    __table_args__ = (sa.Index("ix_founder_firm_id_since", "firm_id", "since"),)
+    __table_args__ = (
+        sa.Index("ix_founder_firm_id_since", "firm_id", "since"),
+        sa.Index("ix_founder_person_id_since", "person_id", "since"),
+    )
 
     event_seq: int = source_event(primary_key=True)
     position: int = position_col()
@@ -67,10 +73,13 @@ class Affiliation(SQLModel, table=True):
     """person.joined: a role of a person at an organization from a date."""
 
     __tablename__ = "affiliation"
-    __table_args__ = (sa.Index("ix_affiliation_org_id_started_on", "org_id", "started_on"),)
+    __table_args__ = (
+        sa.Index("ix_affiliation_org_id_started_on", "org_id", "started_on"),
+        sa.Index("ix_affiliation_person_id_started_on", "person_id", "started_on"),
+    )
 
     event_seq: int = source_event(primary_key=True)
-    person_id: str = actor_ref()
+    person_id: str = actor_ref(index=False)
     org_id: str = actor_ref(index=False)
     role: str = text_col(20, nullable=False)
     title: str | None = text_col()
@@ -105,11 +114,20 @@ class FundingRound(SQLModel, table=True):
 
 
 class RoundInvestor(SQLModel, table=True):
+    """One investor line of a round. The round's firm and date are repeated here (same event, so
+    never out of step) so that an investor's rounds in a date range are one index range."""
+
     __tablename__ = "round_investor"
+    __table_args__ = (
+        sa.Index("ix_round_investor_investor_id_occurred_on", "investor_id", "occurred_on"),
+        sa.Index("ix_round_investor_firm_id_occurred_on", "firm_id", "occurred_on"),
+    )
 
     event_seq: int = source_event(primary_key=True)
     position: int = position_col()
-    investor_id: str = actor_ref()
+    investor_id: str = actor_ref(index=False)
+    firm_id: str = actor_ref(index=False)
+    occurred_on: dt.date = date_col()
     amount: Decimal | None = money_col()
     amount_currency: str | None = currency_col()
     amount_usd: Decimal | None = money_col()
@@ -168,7 +186,10 @@ class ExitProceeds(SQLModel, table=True):
 
 class Relocation(SQLModel, table=True):
     __tablename__ = "relocation"
-    __table_args__ = (sa.Index("ix_relocation_firm_id_occurred_on", "firm_id", "occurred_on"),)
+    __table_args__ = (
+        sa.Index("ix_relocation_firm_id_occurred_on", "firm_id", "occurred_on"),
+        sa.Index("ix_relocation_country_subdivision", "country", "subdivision"),
+    )
 
     event_seq: int = source_event(primary_key=True)
     firm_id: str = actor_ref(index=False)
@@ -201,11 +222,19 @@ class FundRaise(SQLModel, table=True):
 
 
 class FundLp(SQLModel, table=True):
+    """One LP of a raise, with the raise's fund and date repeated (as for round investors)."""
+
     __tablename__ = "fund_lp"
+    __table_args__ = (
+        sa.Index("ix_fund_lp_lp_id_occurred_on", "lp_id", "occurred_on"),
+        sa.Index("ix_fund_lp_fund_id_occurred_on", "fund_id", "occurred_on"),
+    )
 
     event_seq: int = source_event(primary_key=True)
     position: int = position_col()
-    lp_id: str = actor_ref()
+    lp_id: str = actor_ref(index=False)
+    fund_id: str = actor_ref(index=False)
+    occurred_on: dt.date = date_col()
     commitment: Decimal | None = money_col()
     commitment_currency: str | None = currency_col()
     commitment_usd: Decimal | None = money_col()

@@ -12,7 +12,7 @@ from ledger.actors.models import Actor
 from ledger.events.models import EventActor, EventRow, Retraction
 from ledger.events.schemas import EVENT_ADAPTER, Event
 from ledger.projections import apply as projections_apply
-from ledger.projections import rules
+from ledger.projections import archive, rules
 from ledger.projections.models import PROJECTION_TABLES
 from ledger.projections.state import LedgerState
 
@@ -30,6 +30,7 @@ def rebuild(session: Session, *, chunk: int = 2000, progress: Progress | None = 
     """Replay all events in seq order; returns how many were replayed. Caller owns the transaction."""
     for table in (*PROJECTION_TABLES, Retraction, EventActor, Actor):
         session.execute(sa.delete(table))
+    archive.clear(session)
     total = int(session.scalar(sa.select(sa.func.count()).select_from(EventRow)) or 0)
     done = 0
     after = 0

@@ -46,9 +46,26 @@ def finish(factory: sessionmaker[Session], *, task_id: str, result: dict[str, An
         if record is None:
             return
         record.state = "failed" if error else "succeeded"
-        record.result, record.error, record.finished_at = result, error, _now()
+        # What the task recorded on the way (chunks done) stays beside its result.
+        merged = None if result is None and record.result is None else {**(record.result or {}), **(result or {})}
+        record.result, record.error, record.finished_at = merged, error, _now()
         if not error:
             record.progress = 1.0
+
+
+def count_chunk(factory: sessionmaker[Session], *, task_id: str, key: str, chunks: int) -> bool:
+    """Record that one chunk of a task is done (a redelivered chunk counts once); True for the
+    call that completes the set, which then finishes the task. The row lock makes the count exact
+    when chunks finish at the same moment on different workers."""
+    with unit_of_work(factory) as session:
+        record = session.get(TaskRecord, task_id, with_for_update=True)
+        if record is None:
+            return False
+        done = sorted({*(record.result or {}).get("chunks_done", []), key})
+        record.result = {**(record.result or {}), "chunks_done": done}
+        record.progress = round(0.8 * len(done) / chunks, 4)
+        record.message = f"{len(done)} of {chunks} chunks recomputed"
+        return len(done) == chunks and record.state == "running"
 
 
 def public(record: TaskRecord) -> dict[str, Any]:

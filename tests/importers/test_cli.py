@@ -92,5 +92,5 @@ def test_export_csv_writes_the_tables(cli_db: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli_app, ["export", "--format", "csv", str(tmp_path / "csv")])
     assert result.exit_code == 0, result.output
     names = {p.name for p in (tmp_path / "csv").iterdir()}
-    assert names == {"firms.csv", "rounds.csv", "round_investors.csv", "exits.csv", "hops.csv", "metric_snapshots.csv"}
+    assert names == {"firms.csv", "rounds.csv", "round_investors.csv", "exits.csv", "hops.csv", "metric_parts.csv"}
     assert "firms.csv: 10 rows" in _one_line(result.output)  # o-nowhere (no country) and o-ghost (no name) too

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ledger.actors.models import Actor
 from ledger.chains import maintain
-from ledger.chains.models import Hop, LiquidityEvent
+from ledger.chains.models import LiquidityEvent
 from ledger.db import unit_of_work
 from ledger.events.models import EventActor, EventRow, Retraction
 from ledger.importers import eventlog, tables
@@ -24,16 +24,17 @@ from ledger.importers.crunchbase import import_crunchbase
 from ledger.importers.mapping import event_id
 from ledger.importers.sources import MalformedFile
 from ledger.importers.writer import StopImport
-from ledger.metrics import compute
 from ledger.metrics import service as metrics_service
+from ledger.metrics.models import MetricPart
+from ledger.metrics.regional import Period
 from ledger.projections import models as m
 from ledger.regions import service as regions_service
 from ledger.regions.schemas import RegionDefinition
 from tests.importers.conftest import BULK
 
 STATE_TABLES: tuple[Any, ...] = (*m.PROJECTION_TABLES, Actor, EventActor, Retraction)
-CHAIN_TABLES: tuple[Any, ...] = (Hop, LiquidityEvent)
-PERIOD = compute.Period(dt.date(2000, 1, 1), dt.date(2024, 12, 31))
+CHAIN_TABLES: tuple[Any, ...] = (LiquidityEvent,)
+PERIOD = Period(dt.date(2000, 1, 1), dt.date(2024, 12, 31))
 
 
 def _table(session: Session, model: Any) -> list[tuple[Any, ...]]:
@@ -97,7 +98,7 @@ def test_jsonl_export_replays_into_an_empty_ledger_as_the_same_state(
     with unit_of_work(second_factory) as session:
         maintain.catch_up(session)
     chains = _state(source_ledger, CHAIN_TABLES)
-    assert chains["hop"], "the fixture should produce recycling hops"
+    assert chains["liquidity_event"], "the fixture should produce liquidity events"
     assert _state(second_factory, CHAIN_TABLES) == chains
     assert _metrics(second_factory) == _metrics(source_ledger)
 
@@ -132,19 +133,21 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def test_csv_export_headers_and_row_counts(source_ledger: sessionmaker[Session], tmp_path: Path) -> None:
-    metrics_service.answer(source_ledger, slug="us", questions=[metrics_service.Question(PERIOD, 10)])  # store a snapshot
+    stored = metrics_service.refresh(source_ledger, slugs=["us"])  # the workers' yearly parts
     written = tables.export_csv(source_ledger, tmp_path / "csv")
     counts = {
-        name: len(rows) for name, rows in _state(source_ledger, (m.FirmFounding, m.FundingRound, m.RoundInvestor, m.FirmExit, Hop)).items()
+        name: len(rows)
+        for name, rows in _state(source_ledger, (m.FirmFounding, m.FundingRound, m.RoundInvestor, m.FirmExit, MetricPart)).items()
     }
-    assert written.rows == {
+    assert counts["metric_part"] == stored > 0
+    assert {k: v for k, v in written.rows.items() if k != "hops.csv"} == {
         "firms.csv": counts["firm_founding"],
         "rounds.csv": counts["funding_round"],
         "round_investors.csv": counts["round_investor"],
         "exits.csv": counts["firm_exit"],
-        "hops.csv": counts["hop"],
-        "metric_snapshots.csv": 1,
+        "metric_parts.csv": stored,
     }
+    assert written.rows["hops.csv"] >= 2
     header, firms = _read_csv(tmp_path / "csv" / "firms.csv")
     assert header == list(tables.FIRM_HEADER)
     acme = next(f for f in firms if f["firm_id"] == "o-acme")
@@ -174,7 +177,7 @@ def test_csv_export_headers_and_row_counts(source_ledger: sessionmaker[Session],
         ("o-beta", "o-redwood", "o-early"),
         ("o-beta", "p-carol", "o-early"),
     }
-    header, snapshots = _read_csv(tmp_path / "csv" / "metric_snapshots.csv")
-    assert header[: len(tables.SNAPSHOT_COLUMNS)] == list(tables.SNAPSHOT_COLUMNS)
-    assert len(header) > len(tables.SNAPSHOT_COLUMNS)  # one column per metric
-    assert snapshots[0]["region_slug"] == "us"
+    header, parts = _read_csv(tmp_path / "csv" / "metric_parts.csv")
+    assert header[: len(tables.PART_COLUMNS)] == list(tables.PART_COLUMNS)
+    assert "recycling_rate" in header and "loop_depth" in header  # one column per metric
+    assert {p["region_slug"] for p in parts} == {"us"} and {p["window_years"] for p in parts} == {"10"}

@@ -29,8 +29,8 @@ from ledger.db import aware, read_snapshot, unit_of_work
 from ledger.errors import LedgerError
 from ledger.events import service as events_service
 from ledger.events.schemas import EVENT_ADAPTER
-from ledger.metrics import compute
 from ledger.metrics import service as metrics_service
+from ledger.metrics.regional import Period
 from ledger.regions import service as regions_service
 from ledger.regions.schemas import RegionDefinition
 from tests.ledger.histories import FIRMS, HYPOTHESIS_SETTINGS, PRELUDE, Step, factory_for, fresh_postgres, fresh_sqlite, histories
@@ -125,7 +125,7 @@ def assert_engine_agrees(factory: sessionmaker[Session], accepted: list[dict[str
         start += dt.timedelta(days=data.draw(st.integers(0, 200)))
         end -= dt.timedelta(days=data.draw(st.integers(0, 200)))
         end = max(start, end)
-    question = metrics_service.Question(compute.Period(start, end), window)
+    question = metrics_service.Question(Period(start, end), window)
     (now,) = metrics_service.answer(factory, slug=slug, questions=[question], today=TODAY)
     assert_metrics_agree(now, oracle.metrics(REGIONS[slug], start, end, window, TODAY), f"{slug} {start}..{end} W={window}")
 

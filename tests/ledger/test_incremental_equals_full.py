@@ -1,11 +1,12 @@
-"""Incremental hop maintenance equals a full recompute from the log, whatever the history.
+"""Derived state kept up incrementally equals a full recompute from the log, whatever the history.
 
-`maintain.catch_up` recomputes only the actors `affected.affected_actors` names for each new
-event, from the slice `facts.load(vias=...)` reads; `maintain._replace_all` derives everything
-from scratch. Random but valid histories over a small universe (so actors, firms and dates
-collide often), with catch-ups at random points, must leave the hop and liquidity_event tables
-exactly as a full recompute would (checked after every catch-up and at the end), and the chain
-search must see the same generations.
+`maintain.catch_up` applies each range of new events to the liquidity table as a set-based
+update (rows added by new exits, foundings, joins and rounds; rows of retracted events removed);
+`liquidity.rebuild` derives the table from scratch, and a chunked recompute does so actor range
+by actor range. Metric parts refreshed after each catch-up (only the years the new events touch)
+must equal parts computed from scratch. Random but valid histories over a small universe (so
+actors, firms and dates collide often), with catch-ups at random points, are checked after every
+catch-up and at the end, chain searches included.
 """
 
 from __future__ import annotations
@@ -21,10 +22,16 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger.chains import maintain, store, traverse
-from ledger.chains.models import Hop, LiquidityEvent
+from ledger.chains import liquidity, maintain, search
+from ledger.chains.activity import Activity
+from ledger.chains.models import LiquidityEvent
+from ledger.chains.places import Places
 from ledger.db import read_snapshot, unit_of_work
 from ledger.events.service import head_seq
+from ledger.metrics import service as metrics_service
+from ledger.metrics.models import MetricPart
+from ledger.regions import service as regions_service
+from ledger.regions.schemas import RegionDefinition
 from tests.ledger.histories import (
     FIRMS,
     HYPOTHESIS_SETTINGS,
@@ -38,12 +45,18 @@ from tests.ledger.histories import (
     histories,
 )
 
+TODAY = dt.date(2026, 1, 1)
+
 # ---- playing a history and comparing states ------------------------------------------------------
+
+DAEJEON = RegionDefinition.model_validate({"name": "Daejeon", "members": [{"country": "KR", "subdivision": "KR-30"}]})
 
 
 def _catch_up(factory: sessionmaker[Session]) -> None:
+    """What a worker does: apply the new events, then refresh the metric parts they touch."""
     with unit_of_work(factory) as session:
-        maintain.catch_up(session)
+        done = maintain.catch_up(session)
+    metrics_service.refresh_after(factory, after=done.from_seq, upto=done.to_seq, today=TODAY)
 
 
 Rows = list[tuple[Any, ...]]
@@ -54,36 +67,39 @@ def _table(session: Session, table: Any) -> Rows:
     return sorted(rows, key=repr)
 
 
-def _assert_same(incremental: tuple[Rows, Rows], full: tuple[Rows, Rows], when: str) -> None:
-    for name, inc, ful in zip(("hop", "liquidity_event"), incremental, full, strict=True):
-        if inc != ful:
-            only_inc = sorted(set(inc) - set(ful), key=repr)
-            only_full = sorted(set(ful) - set(inc), key=repr)
-            raise AssertionError(f"{name} {when}: only incremental {only_inc}; only full recompute {only_full}")
+def _assert_same(incremental: Rows, full: Rows, when: str) -> None:
+    if incremental != full:
+        only_inc = sorted(set(incremental) - set(full), key=repr)
+        only_full = sorted(set(full) - set(incremental), key=repr)
+        raise AssertionError(f"liquidity_event {when}: only incremental {only_inc}; only full recompute {only_full}")
 
 
 def assert_equals_full_recompute_now(factory: sessionmaker[Session], when: str) -> None:
-    """Compare the caught-up tables with a full recompute made in a transaction that is then
-    rolled back, so the incremental state carries on undisturbed. (Comparing only at the end
-    would miss a wrong catch-up that a later fx.rate, which recomputes everything, papers over.)"""
+    """Compare the caught-up table with a full recompute made in a transaction that is then
+    rolled back, so the incremental state carries on undisturbed."""
     session = factory()
     try:
-        incremental = (_table(session, Hop), _table(session, LiquidityEvent))
-        maintain._replace_all(session)
+        incremental = _table(session, LiquidityEvent)
+        liquidity.rebuild(session, upto=maintain.position(session))
         session.flush()
-        _assert_same(incremental, (_table(session, Hop), _table(session, LiquidityEvent)), when)
+        _assert_same(incremental, _table(session, LiquidityEvent), when)
     finally:
         session.rollback()
         session.close()
 
 
+def _parts(factory: sessionmaker[Session]) -> dict[int, dict[str, Any]]:
+    with read_snapshot(factory) as session:
+        return {p.year: p.values for p in session.scalars(sa.select(MetricPart).where(MetricPart.region_slug == "daejeon"))}
+
+
 @dataclass(frozen=True)
 class State:
     position: int
-    hops: Rows
     liquidity: Rows
+    parts: dict[int, dict[str, Any]]
     # (root, direction) -> (generations, hop keys)
-    chains: dict[tuple[str, str], tuple[dict[str, int], Rows]]
+    chains: dict[tuple[str, str], tuple[dict[str, int], list[tuple[Any, ...]]]]
 
 
 def snapshot(factory: sessionmaker[Session], roots: Sequence[str] = FIRMS) -> State:
@@ -91,18 +107,19 @@ def snapshot(factory: sessionmaker[Session], roots: Sequence[str] = FIRMS) -> St
         chains = {}
         for root in roots:
             for direction in ("downstream", "upstream"):
-                found = traverse.search(session, root=root, direction=direction, window_years=10)  # type: ignore[arg-type]
-                keys = [(h.source_id, h.via_id, h.kind, h.cause_seq, h.fund_seq, h.target_id) for h in found.hops]
-                chains[(root, direction)] = (found.generations, keys)
-        position = store.position(session, maintain.CONSUMER)
+                found = search.search(Activity(session, window_years=10), Places(session), roots=[root], direction=direction)  # type: ignore[arg-type]
+                chains[(root, direction)] = (found.generations, [h.key() for h in found.hops])
+        position = maintain.position(session)
         assert position == head_seq(session)
-        return State(position, _table(session, Hop), _table(session, LiquidityEvent), chains)
+        return State(position, _table(session, LiquidityEvent), _parts(factory), chains)
 
 
 def assert_incremental_equals_full(factory: sessionmaker[Session], history: Sequence[Step], roots: Sequence[str] = FIRMS) -> State:
     """Play the history with catch-ups where it says (each checked against a full recompute),
     catch up at the end, then replace everything by a full recompute and compare once more,
-    chain searches included."""
+    chain searches and metric parts included."""
+    with unit_of_work(factory) as session:
+        regions_service.put(session, slug="daejeon", definition=DAEJEON)
     for number, step in enumerate(history):
         append_one(factory, step.event)
         if step.catch_up_after:
@@ -111,10 +128,12 @@ def assert_incremental_equals_full(factory: sessionmaker[Session], history: Sequ
     _catch_up(factory)
     incremental = snapshot(factory, roots)
     with unit_of_work(factory) as session:
-        maintain._replace_all(session)
+        maintain.recompute_all(session)
+    metrics_service.refresh(factory, today=TODAY)
     full = snapshot(factory, roots)
-    _assert_same((incremental.hops, incremental.liquidity), (full.hops, full.liquidity), "at the end")
+    _assert_same(incremental.liquidity, full.liquidity, "at the end")
     assert incremental.chains == full.chains
+    assert incremental.parts == full.parts, "metric parts refreshed after each catch-up differ from a full refresh"
     assert incremental.position == full.position
     return full
 
@@ -151,8 +170,8 @@ def test_worked_example_event_by_event_equals_full_recompute(sqlite_template: Pa
         full = assert_incremental_equals_full(factory, history, roots=("alpha", "beta", "gamma", "delta", "epsilon", "zeta"))
         assert full.position == len(history)  # every event was accepted
         with read_snapshot(factory) as session:
-            rows = session.scalars(sa.select(Hop).where(Hop.min_window_years <= 10))
-            hops = sorted((h.source_id, h.target_id, h.via_id, h.kind, h.hop_on, h.amount_usd) for h in rows)
+            found = search.search(Activity(session, window_years=10), Places(session), roots=["alpha"])
+            hops = sorted((h.source_id, h.target_id, h.via_id, h.engagement.kind, h.on, h.engagement.amount_usd) for h in found.hops)
         assert hops == sorted(WORKED_EXAMPLE_HOPS)
         assert full.chains[("alpha", "downstream")][0] == {"beta": 1, "gamma": 1, "delta": 1, "epsilon": 2}
         assert full.chains[("beta", "downstream")][0] == {"gamma": 1, "epsilon": 2}
@@ -160,6 +179,25 @@ def test_worked_example_event_by_event_equals_full_recompute(sqlite_template: Pa
 
 
 # ---- minimal histories of the bugs the property found -------------------------------------------
+
+
+def test_a_chunked_recompute_equals_a_whole_one(sqlite_template: Path, worked_example: dict[str, Any]) -> None:
+    """A full recompute split by actor into chunks (as a Celery group runs it) derives the same table."""
+    with fresh_sqlite(sqlite_template) as factory:
+        for raw in worked_example["events"]:
+            assert append_one(factory, raw)
+        _catch_up(factory)
+        with read_snapshot(factory) as session:
+            whole = _table(session, LiquidityEvent)
+            splits = maintain.actor_splits(session, 3)
+        assert len(splits) == 3
+        with unit_of_work(factory) as session:
+            session.execute(sa.delete(LiquidityEvent))
+        for low, high in splits:
+            with unit_of_work(factory) as session:
+                maintain.recompute_chunk(session, low=low, high=high)
+        with read_snapshot(factory) as session:
+            assert _table(session, LiquidityEvent) == whole
 
 
 def _history(*events: tuple[str, str, dict[str, Any]], catch_up_after: bool = True) -> list[Step]:
@@ -174,7 +212,7 @@ def _history(*events: tuple[str, str, dict[str, Any]], catch_up_after: bool = Tr
 def test_firm_in_its_own_ipo_proceeds_is_self_liquidity_not_a_second_hop(universe_sqlite: Path, catch_up_after: bool) -> None:
     """Found by the property: f0 named in its own IPO's proceeds was a liquidity event (f0, f0)
     *and* a listed firm, so its later investment derived the hop f0 -> f1 via f0 twice (listed and
-    not) and every catch-up and full recompute died on the hop's primary key."""
+    not). A firm is not its own liquidity actor: its own IPO counts through the listed-firm rule."""
     history = _history(
         ("firm.founded", "2000-01-01", {"firm": {"id": "f0", "name": "F0"}, "location": {"country": "KR"}}),
         ("firm.founded", "2000-01-01", {"firm": {"id": "f1", "name": "F1"}, "location": {"country": "KR"}}),
@@ -186,7 +224,8 @@ def test_firm_in_its_own_ipo_proceeds_is_self_liquidity_not_a_second_hop(univers
         assert_incremental_equals_full(factory, history)
         with read_snapshot(factory) as session:
             liquidity = [(q.actor_id, q.firm_id) for q in session.scalars(sa.select(LiquidityEvent))]
-            hops = sorted((h.source_id, h.target_id, h.via_id, h.kind, h.listed) for h in session.scalars(sa.select(Hop)))
+            found = search.search(Activity(session, window_years=10), Places(session), roots=["f0"])
+            hops = sorted((h.source_id, h.target_id, h.via_id, h.engagement.kind, h.listed) for h in found.hops)
     # p0 has liquidity from f0; f0's own IPO counts only through the listed-firm rule.
     assert liquidity == [("p0", "f0")]
     assert hops == [("f0", "f1", "f0", "capital", True), ("f0", "f1", "p0", "capital", False)]

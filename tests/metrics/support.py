@@ -181,12 +181,13 @@ def investor(investor_id: str, location: dict[str, Any] | None = None) -> dict[s
 
 
 def catch_up(client: TestClient) -> None:
-    """Bring the derived state (chains, live metric sets) up to the log head in this process, as a worker would."""
+    """What a worker does after new events, in this process: the liquidity table up to the log
+    head, then the stored metric parts the new events touch."""
     from ledger.chains import maintain
     from ledger.db import unit_of_work
     from ledger.metrics import service as metrics_service
 
     factory = client.app.state.session_factory  # type: ignore[attr-defined]
     with unit_of_work(factory) as session:
-        maintain.catch_up(session)
-    metrics_service.refresh_live(factory)
+        done = maintain.catch_up(session)
+    metrics_service.refresh_after(factory, after=done.from_seq, upto=done.to_seq)

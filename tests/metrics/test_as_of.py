@@ -11,12 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger.metrics import service as metrics_service
 from tests.metrics.support import (
     PERIOD,
     SOURCE,
     WORKED_EXAMPLE,
     assert_metrics,
+    catch_up,
     event_id_of,
     firm_founded,
     load_example,
@@ -176,30 +176,29 @@ def factory(session_factory: sessionmaker[Session]) -> sessionmaker[Session]:
     return session_factory
 
 
-def test_live_snapshot_goes_stale_until_the_workers_refresh_it(
+def test_stored_parts_go_stale_until_the_workers_refresh_them(
     client: TestClient, factory: sessionmaker[Session], worked_example: dict[str, Any]
 ) -> None:
     load_example(client, worked_example)
+    catch_up(client)  # the workers store the yearly parts
     first = metrics(client, "daejeon", **PERIOD)
     assert first["stale"] is False and first["seq"] == 31
     _retract_gamma_ipo_and_found_theta(client, worked_example)
 
-    # No worker ran: the stored live snapshot is served as it was, marked stale.
+    # No worker ran: the stored parts are served as they were, marked stale.
     stale = metrics(client, "daejeon", **PERIOD)
     assert stale["stale"] is True and stale["seq"] == 31
     assert_metrics(stale, WORKED_EXAMPLE)
-    # A question nobody asked before is computed on demand, from the whole log.
+    # A question no part answers (another window) is computed on demand, from the whole log.
     fresh = metrics(client, "daejeon", **PERIOD, window_years=11)
     assert fresh["stale"] is False and fresh["seq"] == 33
     assert_metrics(fresh, AFTER_RETRACTION)
 
-    # What the catch-up task does after applying the log: refresh every live snapshot behind it.
-    # Only the W = 10 set is behind the log; the W = 11 one was computed at the head.
-    assert metrics_service.refresh_live(factory) == 1
+    # What the catch-up task does after applying the log: refresh the parts the events touch.
+    catch_up(client)
     refreshed = metrics(client, "daejeon", **PERIOD)
     assert refreshed["stale"] is False and refreshed["seq"] == 33
     assert_metrics(refreshed, AFTER_RETRACTION)
-    assert metrics_service.refresh_live(factory) == 0  # nothing behind any more
 
 
 def test_region_change_recomputes_its_snapshots(client: TestClient, worked_example: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from tests.metrics.support import (
     SOURCE,
     assert_metrics,
+    catch_up,
     firm_founded,
     investor,
     metrics,
@@ -67,6 +68,7 @@ def _setup(client: TestClient) -> None:
 
 def test_rounds_convert_at_the_latest_rate_on_or_before_their_date(client: TestClient) -> None:
     _setup(client)
+    catch_up(client)  # the workers store the yearly parts
     # 2013 round: 2,000,000 USD; svc 500,000 and kvc the remaining 1,500,000 (3/4 local). The
     # 2011 round has no rate: counted as unconverted, out of funding_usd and of the shares.
     first = metrics(client, "daejeon", **P)
@@ -78,7 +80,7 @@ def test_rounds_convert_at_the_latest_rate_on_or_before_their_date(client: TestC
 
     # A newer rate (valid from 2012-06-01) replaces 0.001 for the 2013 round: 1,600,000 USD.
     newer_at = dt.datetime.fromisoformat(post_event(client, _rate("2012-06-01", "0.0008"))["recorded_at"])
-    # No worker runs here: the stored live set stays as it was, flagged stale ...
+    # No worker runs here: the stored parts stay as they were, flagged stale ...
     stale = metrics(client, "daejeon", **P)
     assert stale["stale"] is True and stale["seq"] == first["seq"]
     assert_metrics(stale, {"funding_usd": "2000000"})

@@ -1,4 +1,5 @@
-"""ledger/metrics/service.py below the HTTP layer: stored sets and what is judged at read time."""
+"""ledger/metrics/service.py below the HTTP layer: stored yearly parts, what reads combine, and
+what is judged at read time."""
 
 from __future__ import annotations
 
@@ -9,21 +10,42 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger.metrics import compute
+from ledger.chains import maintain
+from ledger.db import aware, unit_of_work
 from ledger.metrics import service as metrics_service
-from ledger.metrics.models import MetricSnapshot
+from ledger.metrics.models import MetricPart
+from ledger.metrics.regional import Period
 from tests.metrics.support import WORKED_EXAMPLE, assert_metrics, load_example, recorded_at
 
-QUESTION = metrics_service.Question(compute.Period(dt.date(2005, 1, 1), dt.date(2016, 12, 31)), 10)
+QUESTION = metrics_service.Question(Period(dt.date(2005, 1, 1), dt.date(2016, 12, 31)), 10)
+
+
+def _caught_up(factory: sessionmaker[Session]) -> None:
+    """What a worker does after new events: the liquidity table, then the metric parts."""
+    with unit_of_work(factory) as session:
+        done = maintain.catch_up(session)
+    metrics_service.refresh_after(factory, after=done.from_seq, upto=done.to_seq)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    at = aware(value)
+    assert at is not None
+    return at
+
+
+def _parts(factory: sessionmaker[Session]) -> int:
+    with factory() as session:
+        return int(session.scalar(sa.select(sa.func.count()).select_from(MetricPart)) or 0)
 
 
 def test_window_complete_is_judged_on_the_day_of_reading(
     client: TestClient, session_factory: sessionmaker[Session], worked_example: dict[str, Any]
 ) -> None:
     """The cohort's last liquidity event is gamma's IPO (2015-06-01): with W = 10 its window ends
-    on 2025-06-01. A set stored while that window was open must not keep saying so once it has
-    ended ("whether every cohort member's window has ended as of now"), for live and as-of sets."""
+    on 2025-06-01. Stored parts must not keep saying it is open once it has ended ("whether
+    every cohort member's window has ended as of now"); nor must an as-of answer."""
     results = load_example(client, worked_example)
+    _caught_up(session_factory)
     t = recorded_at(client, results[-1]["event_id"])
     for as_of in (None, t):
         (open_,) = metrics_service.answer(session_factory, slug="daejeon", questions=[QUESTION], as_of=as_of, today=dt.date(2020, 1, 1))
@@ -33,7 +55,8 @@ def test_window_complete_is_judged_on_the_day_of_reading(
         assert last_day["window_complete"] is False  # a reinvestment on 2025-06-01 still counts
         (ended,) = metrics_service.answer(session_factory, slug="daejeon", questions=[QUESTION], as_of=as_of, today=dt.date(2025, 6, 2))
         assert ended["window_complete"] is True
-        assert ended["computed_at"] == open_["computed_at"]  # the same stored set, read on another day
+        if as_of is None:
+            assert ended["computed_at"] == open_["computed_at"]  # the same stored parts, read on another day
         assert_metrics(ended, WORKED_EXAMPLE)
 
 
@@ -43,34 +66,67 @@ def test_empty_cohort_has_no_window_end(client: TestClient, session_factory: ses
     assert body["window_ends_on"] is None and body["window_complete"] is True
 
 
-def test_series_and_compare_reuse_stored_sets(
+def test_periods_series_and_compare_combine_the_stored_years(
     client: TestClient, session_factory: sessionmaker[Session], worked_example: dict[str, Any]
 ) -> None:
     load_example(client, worked_example)
+    _caught_up(session_factory)
+    with session_factory() as session:
+        rows = session.scalars(sa.select(MetricPart).where(MetricPart.region_slug == "daejeon"))
+        stored = {p.year: _aware(p.computed_at) for p in rows}
+    assert set(stored) >= set(range(1970, dt.date.today().year + 1))
     series = metrics_service.series(session_factory, slug="daejeon", from_year=2015, to_year=2016, window_years=10)
-    (again_2016,) = metrics_service.answer(
-        session_factory,
-        slug="daejeon",
-        questions=[metrics_service.Question(compute.Period(dt.date(2016, 1, 1), dt.date(2016, 12, 31)), 10)],
-    )
-    assert again_2016["computed_at"] == series["years"][1]["computed_at"]
-    compared = metrics_service.compare(session_factory, slugs=["daejeon", "seoul"], period=QUESTION.period, window_years=10)
+    assert [y["computed_at"] for y in series["years"]] == [stored[2015], stored[2016]]
     (direct,) = metrics_service.answer(session_factory, slug="daejeon", questions=[QUESTION])
+    assert direct["computed_at"] == min(stored[y] for y in range(2005, 2017))
+    assert_metrics(direct, WORKED_EXAMPLE)
+    compared = metrics_service.compare(session_factory, slugs=["daejeon", "seoul"], period=QUESTION.period, window_years=10)
     assert compared["metrics"]["daejeon"]["computed_at"] == direct["computed_at"]
 
 
-def test_sets_stored_without_a_window_end_are_recomputed(
+def test_a_read_never_writes_and_says_how_fresh_it_is(
     client: TestClient, session_factory: sessionmaker[Session], worked_example: dict[str, Any]
 ) -> None:
-    """A set stored before `window_ends_on` existed carries a `window_complete` frozen on the day it
-    was computed; it is recomputed on reading instead of being served as it is."""
+    """With nothing stored the answer is computed when asked, and nothing is stored by the read;
+    stored parts behind the log are served as stale until the workers refresh them."""
     load_example(client, worked_example)
-    (first,) = metrics_service.answer(session_factory, slug="daejeon", questions=[QUESTION], today=dt.date(2020, 1, 1))
-    with session_factory() as session:
-        row = session.scalars(sa.select(MetricSnapshot)).one()
-        row.values = {k: v for k, v in row.values.items() if k != "window_ends_on"}
-        session.commit()
-    (again,) = metrics_service.answer(session_factory, slug="daejeon", questions=[QUESTION], today=dt.date(2026, 1, 1))
-    assert again["computed_at"] != first["computed_at"]
-    assert again["window_ends_on"] == "2025-06-01" and again["window_complete"] is True
-    assert_metrics(again, WORKED_EXAMPLE)
+    with unit_of_work(session_factory) as session:
+        maintain.catch_up(session)
+    (cold,) = metrics_service.answer(session_factory, slug="daejeon", questions=[QUESTION])
+    assert_metrics(cold, WORKED_EXAMPLE)
+    assert (cold["seq"], cold["stale"]) == (31, False)
+    assert _parts(session_factory) == 0
+    metrics_service.refresh(session_factory)
+    stored = _parts(session_factory)
+    assert stored > 0
+    client.post(
+        "/v1/events",
+        json={"type": "headcount.reported", "occurred_on": "2016-06-30", "data": {"firm": "gamma", "employees": 600}},
+    )
+    (behind,) = metrics_service.answer(session_factory, slug="daejeon", questions=[QUESTION])
+    assert (behind["seq"], behind["stale"], behind["employment"]) == (31, True, 532)
+    _caught_up(session_factory)
+    (fresh,) = metrics_service.answer(session_factory, slug="daejeon", questions=[QUESTION])
+    assert (fresh["seq"], fresh["stale"], fresh["employment"]) == (32, False, 612)
+    assert _parts(session_factory) == stored  # refreshed in place
+
+
+def test_parts_of_an_older_region_definition_are_never_served(
+    client: TestClient, session_factory: sessionmaker[Session], worked_example: dict[str, Any]
+) -> None:
+    load_example(client, worked_example)
+    _caught_up(session_factory)
+    response = client.put(
+        "/v1/regions/daejeon",
+        json={
+            "name": "Daejeon and Seoul",
+            "members": [{"country": "KR", "subdivision": "KR-30"}, {"country": "KR", "subdivision": "KR-11"}],
+        },
+    )
+    assert response.status_code == 200
+    (wider,) = metrics_service.answer(session_factory, slug="daejeon", questions=[QUESTION])
+    assert wider["region_revision"] == 2
+    assert (wider["firms_founded"], wider["hops_out"]) == (4, 0)  # delta (Seoul) is in, alpha -> delta is local
+    _caught_up(session_factory)  # the workers refresh the region's parts for its new definition
+    (stored,) = metrics_service.answer(session_factory, slug="daejeon", questions=[QUESTION])
+    assert {k: v for k, v in stored.items() if k != "computed_at"} == {k: v for k, v in wider.items() if k != "computed_at"}

@@ -16,6 +16,7 @@ from tests.metrics.support import (
     PERIOD,
     WORKED_EXAMPLE,
     assert_metrics,
+    catch_up,
     load_example,
     metrics,
 )
@@ -56,6 +57,7 @@ SEOUL: dict[str, Any] = {
 def example(client: TestClient, worked_example: dict[str, Any]) -> TestClient:
     results = load_example(client, worked_example)
     assert [r["seq"] for r in results] == list(range(1, 32))
+    catch_up(client)  # the workers: liquidity table and yearly metric parts
     return client
 
 

@@ -68,11 +68,11 @@ def status(client: TestClient) -> dict[str, Any]:
 
 
 def caught_up(client: TestClient, through_seq: int) -> Callable[[], bool]:
-    """Predicate: the hops watermark has reached `through_seq` and nothing is left (lag 0)."""
+    """Predicate: the liquidity watermark has reached `through_seq` and nothing is left (lag 0)."""
 
     def check() -> bool:
-        hops = status(client)["derived"]["hops"]
-        return bool(hops["lag"] == 0 and hops["seq"] >= through_seq)
+        derived = status(client)["derived"]["liquidity"]
+        return bool(derived["lag"] == 0 and derived["seq"] >= through_seq)
 
     return check
 

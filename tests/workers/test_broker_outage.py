@@ -55,7 +55,7 @@ def test_appends_succeed_while_the_broker_is_down_and_are_applied_after_it_retur
     assert head == len(events)
     during = status(client)
     assert during["head_seq"] == head
-    assert during["derived"]["hops"]["lag"] > 0, during
+    assert during["derived"]["liquidity"]["lag"] > 0, during
 
     private_redis.start()
     workers.wait(caught_up(client, head), 60, what="the sweep to catch up after the broker returned")
