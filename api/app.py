@@ -12,6 +12,7 @@ from api.limits import BodySizeLimit
 from api.routes import actors, chains, events, health, imports, regions, status, tasks
 from ledger.config import Settings
 from ledger.db import create_db_engine, make_session_factory
+from ledger.events.group import GroupCommitter
 from workers.app import create_celery
 from workers.dispatch import Dispatcher
 
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        app.state.committer.close()
         engine.dispose()
 
     app = FastAPI(
@@ -34,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.committer = GroupCommitter(app.state.session_factory, future_tolerance_days=settings.future_tolerance_days)
     app.state.dispatcher = Dispatcher(create_celery(settings, publisher=True), app.state.session_factory, settings)
     problems.install(app)
     app.include_router(events.router)

@@ -87,7 +87,7 @@ class Generator:
         self.count = 0
         # Scale: about one firm per 5.5 events; investors and people follow.
         self.n_firms = max(20, events * 2 // 11)
-        self.n_investors = max(5, events // 90)
+        self.n_investors = max(5, events // 50)
         self.firms: list[Firm] = []
         self.liquid: list[tuple[str, dt.date]] = []  # people and investors with exit money, and when
         self.listed: list[tuple[str, dt.date]] = []
@@ -108,7 +108,7 @@ class Generator:
     def place(self) -> int:
         return self.rng.choices(range(len(PLACES)), weights=[w for _, w, _ in PLACES])[0]
 
-    def zipf(self, n: int, s: float = 1.1) -> int:
+    def zipf(self, n: int, s: float = 0.8) -> int:
         """An index in [0, n) drawn with probability ~ 1/(i+1)^s: a few are drawn most of the time."""
         u = self.rng.random()
         # Inverse of the continuous approximation of the Zipf CDF.
@@ -116,6 +116,17 @@ class Generator:
             return min(n - 1, int(math.exp(u * math.log(n + 1)) - 1))
         top = (n + 1) ** (1 - s)
         return min(n - 1, int((1 + u * (top - 1)) ** (1 / (1 - s)) - 1))
+
+    def active_investor(self, year: int) -> int:
+        """A venture investor active that year: each has an era of about a decade (funds are
+        raised, invested and wound down), and within an era a few are in most rounds."""
+        era = max(5, self.n_investors // 4)
+        start = int((year - FIRST_YEAR) * (self.n_investors - era) / (LAST_YEAR - FIRST_YEAR))
+        return start + self.zipf(era)
+
+    def recent_liquid(self) -> tuple[str, dt.date]:
+        """Someone with exit money, mostly from recent exits (the busiest recyclers among them)."""
+        return self.liquid[-1 - self.zipf(min(len(self.liquid), 3000))]
 
     def money(self, usd: float, place: int) -> dict[str, str]:
         currency = PLACES[place][2]
@@ -246,10 +257,10 @@ class Generator:
         for _ in range(rng.choice((1, 2, 2, 3, 4))):
             pick = rng.random()
             if pick < 0.65:
-                who = f"vc{self.zipf(self.n_investors)}"
-                ref = self.investor(int(who[2:]))
+                index = self.active_investor(on.year)
+                who, ref = f"vc{index}", self.investor(index)
             elif pick < 0.8 and self.liquid:  # an exited founder or investor: recycled money
-                who = self.liquid[self.zipf(len(self.liquid), 1.05)][0]
+                who = self.recent_liquid()[0]
                 ref = self.ref(who)
             elif pick < 0.9 and self.funds:
                 who = self.funds[self.zipf(len(self.funds))][0]
@@ -292,7 +303,7 @@ class Generator:
     def join(self, firm: Firm, on: dt.date) -> None:
         rng = self.rng
         if self.liquid and rng.random() < 0.6:
-            who = self.liquid[self.zipf(len(self.liquid), 1.05)][0]
+            who = self.recent_liquid()[0]
             if not who.startswith(("p-", "angel")):
                 return
             role = rng.choice(["mentor", "advisor", "board"])
@@ -312,7 +323,7 @@ class Generator:
             fund = f"fund{len(self.funds)}"
             lps = {}
             for _ in range(self.rng.randrange(2, 8)):
-                who = self.liquid[self.zipf(len(self.liquid), 1.05)][0]
+                who = self.recent_liquid()[0]
                 lps[who] = {"lp": self.ref(who), "commitment": self.money(self.rng.paretovariate(1.5) * 5e5, place)}
             if self.listed and self.rng.random() < 0.5:
                 who = self.rng.choice(self.listed)[0]

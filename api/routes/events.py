@@ -33,14 +33,16 @@ router = APIRouter(prefix="/v1/events", tags=["events"])
 )
 def post_event(
     event: Annotated[Event, Body()],
-    session: SessionDep,
-    settings: SettingsDep,
     response: Response,
     request: Request,
     background: BackgroundTasks,
 ) -> AppendedPublic:
-    """Append one event; an identical replay answers 200 with the original seq."""
-    (result,) = _append(session, settings, [event], request, background, indexed=False)
+    """Append one event; an identical replay answers 200 with the original seq. Concurrent
+    single appends share one transaction (group commit); each is answered once committed."""
+    committed = request.app.state.committer.append(event)
+    if committed.dispatch:
+        background.add_task(request.app.state.dispatcher.catch_up_soon)
+    result = committed.appended
     if result.duplicate:
         response.status_code = 200
     return AppendedPublic(event_id=result.event_id, seq=result.seq, recorded_at=result.recorded_at, duplicate=result.duplicate)

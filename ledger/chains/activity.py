@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from more_itertools import chunked
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ledger.chains import liquidity, maintain
@@ -90,10 +91,6 @@ class Hop:
         return (e.on, self.source_id, e.target_id, e.actor_id, e.kind, e.cause_seq, e.fund_seq)
 
 
-def _in(column: Any, keys: Sequence[Any]) -> Any:
-    return column.in_(keys)
-
-
 class Activity:
     """Reads over one session, for the ledger now (`as_of` None) or as of a seq, window W.
 
@@ -104,6 +101,7 @@ class Activity:
 
     def __init__(self, session: Session, *, window_years: int, as_of: int | None = None, fx: FxTable | None = None) -> None:
         self.session = session
+        self.postgresql = session.get_bind().dialect.name == "postgresql"
         self.window = window_years
         self.as_of = as_of
         self.seq = head_seq(session) if as_of is None else as_of
@@ -112,6 +110,8 @@ class Activity:
         self._round_cache: dict[int, dict[str, Decimal | None]] = {}
         self._raise_cache: dict[int, tuple[str, dt.date, dict[str, Decimal]]] = {}
         self._founded: dict[str, bool] = {}
+        # actor -> (after, until, with amounts, its engagements opening in (after, until])
+        self._engaged: dict[str, tuple[dt.date, dt.date, bool, list[Engagement]]] = {}
 
     @property
     def fx(self) -> FxTable:
@@ -119,9 +119,16 @@ class Activity:
             self._fx = FxTable.load(self.session, as_of=self.as_of)
         return self._fx
 
+    def _in(self, column: Any, keys: Sequence[Any]) -> Any:
+        """column IN keys; on PostgreSQL one array parameter (= ANY) instead of a bind per key,
+        which keeps statements for thousands of keys short to build, send and plan."""
+        if self.postgresql:
+            return column == sa.any_(sa.literal(list(keys), postgresql.ARRAY(column.type)))
+        return column.in_(keys)
+
     def _rows(self, query_for: Any, keys: Iterable[Any]) -> list[Any]:
         out: list[Any] = []
-        for chunk in chunked(sorted(set(keys)), _CHUNK):
+        for chunk in chunked(sorted(set(keys)), 20_000 if self.postgresql else _CHUNK):
             out.extend(self.session.execute(query_for(chunk)))
         return out
 
@@ -135,7 +142,9 @@ class Activity:
 
             def query(chunk: Sequence[str]) -> Any:
                 return (
-                    sa.select(t.actor_id, t.firm_id, sa.func.min(t.liquidity_on)).where(_in(column, chunk)).group_by(t.actor_id, t.firm_id)
+                    sa.select(t.actor_id, t.firm_id, sa.func.min(t.liquidity_on))
+                    .where(self._in(column, chunk))
+                    .group_by(t.actor_id, t.firm_id)
                 )
         else:
 
@@ -151,7 +160,9 @@ class Activity:
         """The earliest IPO of each firm that has one: when it became a listed firm."""
         x = visible(m.FirmExit, self.as_of)
         query = lambda chunk: (  # noqa: E731
-            sa.select(x.c.firm_id, sa.func.min(x.c.occurred_on)).where(x.c.kind == "ipo", _in(x.c.firm_id, chunk)).group_by(x.c.firm_id)
+            sa.select(x.c.firm_id, sa.func.min(x.c.occurred_on))
+            .where(x.c.kind == "ipo", self._in(x.c.firm_id, chunk))
+            .group_by(x.c.firm_id)
         )
         return dict(self._rows(query, firm_ids))
 
@@ -190,7 +201,7 @@ class Activity:
                 row.event_seq: row
                 for row in self._rows(
                     lambda c: sa.select(r.c.event_seq, r.c.occurred_on, r.c.amount, r.c.amount_currency, r.c.amount_usd).where(
-                        _in(r.c.event_seq, c)
+                        self._in(r.c.event_seq, c)
                     ),
                     wanted,
                 )
@@ -199,7 +210,7 @@ class Activity:
             for row in self._rows(
                 lambda c: sa.select(
                     ri.c.event_seq, ri.c.position, ri.c.investor_id, ri.c.amount, ri.c.amount_currency, ri.c.amount_usd
-                ).where(_in(ri.c.event_seq, c)),
+                ).where(self._in(ri.c.event_seq, c)),
                 wanted,
             ):
                 lines[row.event_seq].append(row)
@@ -226,14 +237,14 @@ class Activity:
             heads = {
                 row.event_seq: row
                 for row in self._rows(
-                    lambda c: sa.select(fr.c.event_seq, fr.c.fund_id, fr.c.occurred_on).where(_in(fr.c.event_seq, c)), wanted
+                    lambda c: sa.select(fr.c.event_seq, fr.c.fund_id, fr.c.occurred_on).where(self._in(fr.c.event_seq, c)), wanted
                 )
             }
             commitments: dict[int, list[Any]] = defaultdict(list)
             for row in self._rows(
                 lambda c: sa.select(
                     lp.c.event_seq, lp.c.position, lp.c.lp_id, lp.c.commitment, lp.c.commitment_currency, lp.c.commitment_usd
-                ).where(_in(lp.c.event_seq, c)),
+                ).where(self._in(lp.c.event_seq, c)),
                 wanted,
             ):
                 commitments[row.event_seq].append(row)
@@ -254,14 +265,37 @@ class Activity:
         wanted = [f for f in firm_ids if f not in self._founded]
         if wanted:
             ff = visible(m.FirmFounding, self.as_of)
-            found = {row[0] for row in self._rows(lambda c: sa.select(ff.c.firm_id).where(_in(ff.c.firm_id, c)), wanted)}
+            found = {row[0] for row in self._rows(lambda c: sa.select(ff.c.firm_id).where(self._in(ff.c.firm_id, c)), wanted)}
             self._founded.update((f, f in found) for f in wanted)
         return {f for f in firm_ids if self._founded.get(f)}
 
     def engagements_of(
         self, actor_ids: Iterable[str], *, after: dt.date, until: dt.date, amounts: bool = True
     ) -> dict[str, list[Engagement]]:
-        """Per actor: its engagements whose `opens` date is in (after, until]."""
+        """Per actor: its engagements whose `opens` date is in (after, until]. Kept per actor for
+        the Activity's life, so a search asking again for the same actors reads nothing more."""
+        ids = set(actor_ids)
+        missing = [a for a in ids if not self._covers(a, after, until, amounts)]
+        if missing:
+            lo = min([after, *(self._engaged[a][0] for a in missing if a in self._engaged)])
+            hi = max([until, *(self._engaged[a][1] for a in missing if a in self._engaged)])
+            fetched = self._fetch_engagements(missing, after=lo, until=hi, amounts=amounts)
+            for actor in missing:
+                self._engaged[actor] = (lo, hi, amounts, fetched.get(actor, []))
+        out: dict[str, list[Engagement]] = {}
+        for actor in ids:
+            kept = [e for e in self._engaged[actor][3] if after < e.opens <= until]
+            if kept:
+                out[actor] = kept
+        return out
+
+    def _covers(self, actor: str, after: dt.date, until: dt.date, amounts: bool) -> bool:
+        cached = self._engaged.get(actor)
+        return cached is not None and cached[0] <= after and until <= cached[1] and (cached[2] or not amounts)
+
+    def _fetch_engagements(
+        self, actor_ids: Iterable[str], *, after: dt.date, until: dt.date, amounts: bool = True
+    ) -> dict[str, list[Engagement]]:
         ids = sorted(set(actor_ids))
         out: dict[str, list[Engagement]] = defaultdict(list)
         if not ids:
@@ -270,7 +304,7 @@ class Activity:
         capital = self._rows(
             lambda c: (
                 sa.select(ri.c.investor_id, ri.c.firm_id, ri.c.occurred_on, ri.c.event_seq)
-                .where(_in(ri.c.investor_id, c), ri.c.occurred_on > after, ri.c.occurred_on <= until)
+                .where(self._in(ri.c.investor_id, c), ri.c.occurred_on > after, ri.c.occurred_on <= until)
                 .distinct()
             ),
             ids,
@@ -282,7 +316,7 @@ class Activity:
         af = visible(m.Affiliation, self.as_of)
         mentoring = self._rows(
             lambda c: sa.select(af.c.person_id, af.c.org_id, af.c.started_on, af.c.event_seq).where(
-                _in(af.c.person_id, c), af.c.role.in_(MENTOR_ROLES), af.c.started_on > after, af.c.started_on <= until
+                self._in(af.c.person_id, c), af.c.role.in_(MENTOR_ROLES), af.c.started_on > after, af.c.started_on <= until
             ),
             ids,
         )
@@ -294,7 +328,7 @@ class Activity:
         commitments = self._rows(
             lambda c: (
                 sa.select(lp.c.lp_id, lp.c.fund_id, lp.c.occurred_on, lp.c.event_seq)
-                .where(_in(lp.c.lp_id, c), lp.c.occurred_on > after, lp.c.occurred_on <= until)
+                .where(self._in(lp.c.lp_id, c), lp.c.occurred_on > after, lp.c.occurred_on <= until)
                 .distinct()
             ),
             ids,
@@ -307,7 +341,7 @@ class Activity:
         f = visible(m.Founder, self.as_of)
         first: dict[tuple[str, str], tuple[dt.date, int]] = {}
         for person, firm, since, seq in self._rows(
-            lambda c: sa.select(f.c.person_id, f.c.firm_id, f.c.since, f.c.event_seq).where(_in(key(f), c)), keys
+            lambda c: sa.select(f.c.person_id, f.c.firm_id, f.c.since, f.c.event_seq).where(self._in(key(f), c)), keys
         ):
             first[(person, firm)] = min((since, seq), first.get((person, firm), (since, seq)))
         for (person, firm), (since, seq) in first.items():
@@ -326,7 +360,7 @@ class Activity:
         for fund, firm, on, seq in self._rows(
             lambda c: (
                 sa.select(ri.c.investor_id, ri.c.firm_id, ri.c.occurred_on, ri.c.event_seq)
-                .where(_in(ri.c.investor_id, c), ri.c.occurred_on > first, ri.c.occurred_on <= last)
+                .where(self._in(ri.c.investor_id, c), ri.c.occurred_on > first, ri.c.occurred_on <= last)
                 .distinct()
             ),
             {row.fund_id for row in commitments},
@@ -355,7 +389,7 @@ class Activity:
         capital = self._rows(
             lambda c: (
                 sa.select(ri.c.investor_id, ri.c.firm_id, ri.c.occurred_on, ri.c.event_seq)
-                .where(_in(ri.c.firm_id, c), ri.c.occurred_on <= end)
+                .where(self._in(ri.c.firm_id, c), ri.c.occurred_on <= end)
                 .distinct()
             ),
             ids,
@@ -372,7 +406,7 @@ class Activity:
         founded = self.founded(ids)
         for person, org, on, seq in self._rows(
             lambda c: sa.select(af.c.person_id, af.c.org_id, af.c.started_on, af.c.event_seq).where(
-                _in(af.c.org_id, c), af.c.role.in_(MENTOR_ROLES), af.c.started_on <= end
+                self._in(af.c.org_id, c), af.c.role.in_(MENTOR_ROLES), af.c.started_on <= end
             ),
             ids,
         ):
@@ -383,7 +417,8 @@ class Activity:
         funds = {row.investor_id for row in capital}
         commitments: dict[str, list[Any]] = defaultdict(list)
         for row in self._rows(
-            lambda c: sa.select(lp.c.lp_id, lp.c.fund_id, lp.c.occurred_on, lp.c.event_seq).where(_in(lp.c.fund_id, c)).distinct(), funds
+            lambda c: sa.select(lp.c.lp_id, lp.c.fund_id, lp.c.occurred_on, lp.c.event_seq).where(self._in(lp.c.fund_id, c)).distinct(),
+            funds,
         ):
             commitments[row.fund_id].append(row)
         shares = self.raises(row.event_seq for rows in commitments.values() for row in rows) if amounts else {}

@@ -23,7 +23,7 @@ from sqlmodel import col
 from ledger.actors import service as actors_service
 from ledger.actors.models import Actor
 from ledger.chains import search
-from ledger.chains.activity import Activity, Hop, hops_from
+from ledger.chains.activity import Activity, Engagement, Hop, Liquidity, hops_from
 from ledger.chains.dates import add_years
 from ledger.chains.places import Places
 from ledger.errors import InvalidEvent
@@ -66,27 +66,38 @@ def _names(session: Session, ids: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def edges(hops: Sequence[Hop]) -> list[dict[str, Any]]:
-    """The hops aggregated per firm pair: how many actors carried them, of which kinds, from
-    when, and how much money (the sum of the known amounts; null when none is known)."""
-    pairs: dict[tuple[str, str], list[Hop]] = defaultdict(list)
-    for h in hops:
-        pairs[(h.source_id, h.target_id)].append(h)
-    out = []
-    for (source, target), group in sorted(pairs.items()):
-        amounts = [h.engagement.amount_usd for h in group if h.engagement.amount_usd is not None]
-        out.append(
-            {
-                "from": source,
-                "to": target,
-                "vias": len({h.via_id for h in group}),
-                "hops": len(group),
-                "kinds": sorted({h.engagement.kind for h in group}),
-                "first_on": min(h.on for h in group).isoformat(),
-                "amount_usd": _usd(sum(amounts, Decimal(0))) if amounts else None,
-            }
-        )
-    return out
+def edges(pairs: Iterable[tuple[Liquidity, Engagement]]) -> tuple[list[dict[str, Any]], int]:
+    """The hops aggregated per firm pair (how many actors carried them, of which kinds, from
+    when, and how much money: the sum of the known amounts, null when none is known), and how
+    many hops there are. One pass over the pairs, no hop objects."""
+    pairs_by: dict[tuple[str, str], list[Any]] = {}
+    total = 0
+    for q, e in pairs:
+        total += 1
+        key = (q.firm_id, e.target_id)
+        agg = pairs_by.get(key)
+        if agg is None:
+            agg = pairs_by[key] = [set(), 0, set(), e.on, None]
+        agg[0].add(e.actor_id)
+        agg[1] += 1
+        agg[2].add(e.kind)
+        if e.on < agg[3]:
+            agg[3] = e.on
+        if e.amount_usd is not None:
+            agg[4] = e.amount_usd if agg[4] is None else agg[4] + e.amount_usd
+    out = [
+        {
+            "from": source,
+            "to": target,
+            "vias": len(vias),
+            "hops": count,
+            "kinds": sorted(kinds) if len(kinds) > 1 else list(kinds),
+            "first_on": first.isoformat(),
+            "amount_usd": None if amount is None else format(amount, "f"),
+        }
+        for (source, target), (vias, count, kinds, first, amount) in sorted(pairs_by.items())
+    ]
+    return out, total
 
 
 def _encode(key: tuple[Any, ...]) -> str:
@@ -102,15 +113,17 @@ def _decode(cursor: str) -> tuple[Any, ...]:
         raise InvalidEvent("not a cursor this route gave out", loc=("query", "cursor")) from None
 
 
-def page(hops: Sequence[Hop], *, limit: int, cursor: str | None) -> tuple[list[Hop], str | None]:
-    """A page of hops in date order after `cursor`, and the cursor of the next page (None at the end)."""
-    start = 0
-    if cursor is not None:
-        after = _decode(cursor)
-        start = next((i for i, h in enumerate(hops) if h.key() > after), len(hops))
-    chunk = list(hops[start : start + limit])
-    more = start + limit < len(hops)
-    return chunk, _encode(chunk[-1].key()) if more and chunk else None
+def page(hops: Iterable[Hop], *, limit: int, cursor: str | None) -> tuple[list[Hop], str | None]:
+    """A page of hops (given in date order) after `cursor`, and the cursor of the next page (None at the end)."""
+    after = None if cursor is None else _decode(cursor)
+    chunk: list[Hop] = []
+    for h in hops:
+        if after is not None and h.key() <= after:
+            continue
+        if len(chunk) == limit:
+            return chunk, _encode(chunk[-1].key())
+        chunk.append(h)
+    return chunk, None
 
 
 def chain(
@@ -137,7 +150,8 @@ def chain(
         max_depth=max_depth,
         region=patterns,
     )
-    hops, next_cursor = page(found.hops, limit=limit, cursor=cursor)
+    hops, next_cursor = page(found.hops_in_order(), limit=limit, cursor=cursor)
+    aggregated, total = edges(found.pairs())
     names = _names(session, [*found.generations, firm_id])
     return {
         "root": {"id": firm_id, "name": names.get(firm_id)},
@@ -149,9 +163,9 @@ def chain(
             {"id": f, "name": names.get(f), "generation": g}
             for f, g in sorted(found.generations.items(), key=lambda item: (item[1], item[0]))
         ],
-        "edges": edges(found.hops),
+        "edges": aggregated,
         "hops": [hop_public(h) for h in hops],
-        "hops_total": len(found.hops),
+        "hops_total": total,
         "next_cursor": next_cursor,
         "multiplier": found.multiplier,
         "local_multiplier": found.local_multiplier,

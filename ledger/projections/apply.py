@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import col
 
 from ledger.actors.models import Actor
@@ -237,10 +238,11 @@ def _retract(state: LedgerState, *, target_seq: int, retraction_seq: int, actor_
     them by id."""
     state.flush()
     session = state.session
+    # The actors the target names: only their foundings, closures or registration can change.
+    named = list(session.scalars(sa.select(EventActor.actor_id).where(EventActor.event_seq == target_seq)))
     for table in m.PROJECTION_TABLES:
         archive.archive(session, table, target_seq=target_seq, retraction_seq=retraction_seq)
     if actor_id is not None:
         archive.archive(session, Actor, target_seq=target_seq, retraction_seq=retraction_seq, where=col(Actor.id) == actor_id)
     state.add(Retraction, {"target_seq": target_seq, "retraction_seq": retraction_seq})
-    # Foundings, closures or the actor may be gone now: read them afresh.
-    state.forget()
+    state.forget(named)

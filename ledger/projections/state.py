@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, col
 
 from ledger.actors.models import Actor
+from ledger.db import bulk_insert
 from ledger.events.models import EventRow
 from ledger.projections.models import Closure, FirmFounding
 
@@ -121,19 +122,19 @@ class LedgerState:
 
     def flush(self) -> None:
         """Insert every buffered row: log rows first, everything else refers to them."""
+        if not self._pending:
+            return
+        self.session.flush()  # ORM changes (the log head) go first
         order = sorted(self._pending, key=lambda model: model is not EventRow)
         for model in order:
-            rows = self._pending[model]
-            columns = [c.key for c in model.__table__.columns]  # type: ignore[attr-defined]
-            full = [{c: row.get(c) for c in columns} for row in rows]
-            for i in range(0, len(full), _INSERT_CHUNK):
-                self.session.execute(sa.insert(model.__table__), full[i : i + _INSERT_CHUNK])  # type: ignore[attr-defined]
+            bulk_insert(self.session, model.__table__, self._pending[model])  # type: ignore[attr-defined]
         self._pending.clear()
         self._pending_actor.clear()
 
-    def forget(self) -> None:
-        """After rows were deleted behind the cache's back (a retraction), read afresh."""
+    def forget(self, actor_ids: Iterable[str]) -> None:
+        """These actors' rows changed behind the cache's back (a retraction): read them afresh."""
         self.flush()
-        self._actors.clear()
-        self._founded.clear()
-        self._closed.clear()
+        for actor_id in actor_ids:
+            self._actors.pop(actor_id, None)
+            self._founded.pop(actor_id, None)
+            self._closed.pop(actor_id, None)

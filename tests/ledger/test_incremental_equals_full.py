@@ -108,7 +108,7 @@ def snapshot(factory: sessionmaker[Session], roots: Sequence[str] = FIRMS) -> St
         for root in roots:
             for direction in ("downstream", "upstream"):
                 found = search.search(Activity(session, window_years=10), Places(session), roots=[root], direction=direction)  # type: ignore[arg-type]
-                chains[(root, direction)] = (found.generations, [h.key() for h in found.hops])
+                chains[(root, direction)] = (found.generations, [h.key() for h in found.hops_in_order()])
         position = maintain.position(session)
         assert position == head_seq(session)
         return State(position, _table(session, LiquidityEvent), _parts(factory), chains)
@@ -171,7 +171,9 @@ def test_worked_example_event_by_event_equals_full_recompute(sqlite_template: Pa
         assert full.position == len(history)  # every event was accepted
         with read_snapshot(factory) as session:
             found = search.search(Activity(session, window_years=10), Places(session), roots=["alpha"])
-            hops = sorted((h.source_id, h.target_id, h.via_id, h.engagement.kind, h.on, h.engagement.amount_usd) for h in found.hops)
+            hops = sorted(
+                (h.source_id, h.target_id, h.via_id, h.engagement.kind, h.on, h.engagement.amount_usd) for h in found.hops_in_order()
+            )
         assert hops == sorted(WORKED_EXAMPLE_HOPS)
         assert full.chains[("alpha", "downstream")][0] == {"beta": 1, "gamma": 1, "delta": 1, "epsilon": 2}
         assert full.chains[("beta", "downstream")][0] == {"gamma": 1, "epsilon": 2}
@@ -225,7 +227,7 @@ def test_firm_in_its_own_ipo_proceeds_is_self_liquidity_not_a_second_hop(univers
         with read_snapshot(factory) as session:
             liquidity = [(q.actor_id, q.firm_id) for q in session.scalars(sa.select(LiquidityEvent))]
             found = search.search(Activity(session, window_years=10), Places(session), roots=["f0"])
-            hops = sorted((h.source_id, h.target_id, h.via_id, h.engagement.kind, h.listed) for h in found.hops)
+            hops = sorted((h.source_id, h.target_id, h.via_id, h.engagement.kind, h.listed) for h in found.hops_in_order())
     # p0 has liquidity from f0; f0's own IPO counts only through the listed-firm rule.
     assert liquidity == [("p0", "f0")]
     assert hops == [("f0", "f1", "f0", "capital", True), ("f0", "f1", "p0", "capital", False)]
