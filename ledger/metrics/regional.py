@@ -321,9 +321,11 @@ class RegionData:
             if engaged is None or not self.in_r(q.firm_id, q.on):
                 continue
             horizon = add_years(q.on, self.window)
+            # A fund hop is dated up to W after the commitment, so past q's own horizon.
+            reach = max(horizon, engaged.last_fund_hop)
             for period, part in zip(periods, parts, strict=True):
-                if period.end > q.on and period.start <= horizon:
-                    part.sums["hops_out"] += engaged.count(q, max(period.start, q.on + _DAY), min(period.end, horizon), horizon)
+                if period.end > q.on and period.start <= reach:
+                    part.sums["hops_out"] += engaged.count(q, period, horizon)
 
     def _ends(self, periods: Sequence[Period], parts: list[Part]) -> None:
         ends = [p.end for p in periods]
@@ -466,17 +468,20 @@ class _Engaged:
             if e.kind != "fund":
                 self.into[e.target_id].append((e.on, e.kind))
         # Fund engagements: the window is tested on the commitment date, the hop is dated later.
-        self.fund = sorted(((e.opens, e.on, e.target_id) for e in kept if e.kind == "fund"), key=lambda f: f[0])
+        self.fund = sorted((e.opens, e.on, e.target_id) for e in kept if e.kind == "fund")
+        self.last_fund_hop = max((on for _, on, _ in self.fund), default=dt.date.min)
 
-    def count(self, q: Liquidity, first: dt.date, last: dt.date, horizon: dt.date) -> int:
-        """Hops from liquidity event q (window (q.on, horizon]) dated in [first, last]."""
-        dates = self.capital if q.listed else self.direct
-        n = bisect.bisect_right(dates, last) - bisect.bisect_left(dates, first)
-        # No hop into the exited firm itself.
-        n -= sum(1 for on, kind in self.into.get(q.firm_id, ()) if first <= on <= last and (not q.listed or kind == "capital"))
-        for opens, on, target in self.fund:
-            if q.on < opens <= horizon and first <= on <= last and target != q.firm_id:
-                n += 1
+    def count(self, q: Liquidity, period: Period, horizon: dt.date) -> int:
+        """Hops from liquidity event q (window (q.on, horizon]) dated in the period."""
+        n = 0
+        first, last = max(period.start, q.on + _DAY), min(period.end, horizon)
+        if first <= last:
+            dates = self.capital if q.listed else self.direct
+            n = bisect.bisect_right(dates, last) - bisect.bisect_left(dates, first)
+            # No hop into the exited firm itself.
+            n -= sum(1 for on, kind in self.into.get(q.firm_id, ()) if first <= on <= last and (not q.listed or kind == "capital"))
+        lo, hi = bisect.bisect_right(self.fund, (q.on, dt.date.max)), bisect.bisect_right(self.fund, (horizon, dt.date.max))
+        n += sum(1 for _, on, target in self.fund[lo:hi] if on in period and target != q.firm_id)
         return n
 
 

@@ -173,3 +173,28 @@ def test_lineage_follows_alumni_who_joined_and_goes_beyond_the_first_generation(
     assert {f["id"]: f["generation"] for f in lineage["firms"]} == {"g1": 1, "g2": 1, "g3": 2}
     assert lineage["alumni_founded"] == 2
     assert {f["id"] for f in client.get("/v1/lineage/kribb", params={"max_depth": 1}).json()["firms"]} == {"g1", "g2"}
+
+
+def test_a_fund_hop_dated_past_the_liquidity_window_counts_in_its_own_year(client: TestClient) -> None:
+    """px exits f (KR-30) in 2000 and commits to fund v in 2009, within W = 10; v invests in g
+    (KR-11) in 2015, within W of the commitment. The hop f -> g is dated 2015, past 2010: it is a
+    chain edge and a 2015 hops_out of the region, whatever period the metrics are asked for."""
+    fund = {"id": "v", "name": "V", "kind": "investor"}
+    post_batch(
+        client,
+        [
+            _founded("f", "1998-01-01", [_person("px")]),
+            _event("firm.founded", "2001-01-01", {"firm": {"id": "g", "name": "G"}, "location": {"country": "KR", "subdivision": "KR-11"}}),
+            _ipo("f", "2000-01-01"),
+            _event("fund.raised", "2009-06-01", {"fund": fund, "lps": [{"lp": "px"}]}),
+            _seed("g", "2015-01-01", "v"),
+        ],
+    )
+    catch_up(client)
+    assert _chain(client, "f") == {"g": 1}
+    put_regions(client, {"dj": {"name": "DJ", "members": [KR30]}})
+    for start, end in (("2015-01-01", "2015-12-31"), ("2010-01-01", "2020-12-31"), ("2000-01-01", "2015-01-01")):
+        metrics = client.get("/v1/regions/dj/metrics", params={"from": start, "to": end}).json()
+        assert metrics["hops_out"] == 1, (start, end)
+    metrics = client.get("/v1/regions/dj/metrics", params={"from": "2000-01-01", "to": "2014-12-31"}).json()
+    assert metrics["hops_out"] == 0
