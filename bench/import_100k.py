@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,7 +54,7 @@ def generate(directory: Path, rows: int, seed: int = 7) -> dict[str, int]:
     directory.mkdir(parents=True, exist_ok=True)
     founded: dict[str, dt.date] = {}
 
-    def writer(name: str, header: list[str]) -> tuple[csv.writer, object]:  # type: ignore[valid-type]
+    def writer(name: str, header: list[str]) -> tuple[Any, TextIO]:
         stream = (directory / name).open("w", newline="", encoding="utf-8")
         out = csv.writer(stream)
         out.writerow(header)

@@ -53,7 +53,7 @@ def catch_up(self: Task) -> dict[str, Any]:
             record = tasks_service.create(session, kind="catch_up", params={}, state="succeeded")
             record.progress, record.result, record.attempts = 1.0, dataclasses.asdict(done), 1
             record.started_at = record.finished_at = record.created_at
-    refreshed = metrics_service.refresh_after(factory, after=done.from_seq, upto=done.to_seq)
+    refreshed = metrics_service.refresh_after(factory)
     log.info("catch-up %s; %d metric parts refreshed", done, refreshed)
     return {**dataclasses.asdict(done), "metric_parts": refreshed}
 

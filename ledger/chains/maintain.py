@@ -11,6 +11,7 @@ import itertools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -30,20 +31,28 @@ class CatchUp:
     rows: int  # participations written
 
 
-def position(session: Session, *, lock: bool = False, shared: bool = False) -> int:
-    """The watermark: the log seq the liquidity table reflects. `lock` takes it for writing (one
-    catch-up at a time); `shared` lets chunks of a full recompute run side by side while no
-    catch-up moves it."""
-    query = sa.select(Tracking.position).where(Tracking.consumer == CONSUMER)
+def position(session: Session, *, lock: bool = False, shared: bool = False, consumer: str = CONSUMER) -> int:
+    """A watermark: the log seq a consumer (by default the liquidity table) reflects. `lock` takes
+    it for writing (one catch-up at a time); `shared` lets chunks of a full recompute run side by
+    side while no catch-up moves it."""
+    query = sa.select(Tracking.position).where(Tracking.consumer == consumer)
     if lock or shared:
+        # A row lock needs the row: on a fresh database two first catch-ups would both find none.
+        _ensure_row(session, consumer)
         query = query.with_for_update(read=shared)
     return int(session.scalar(query) or 0)
 
 
-def _set_position(session: Session, seq: int) -> None:
-    row = session.get(Tracking, CONSUMER)
+def _ensure_row(session: Session, consumer: str) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert(Tracking) if dialect == "postgresql" else sqlite.insert(Tracking)
+    session.execute(insert.values(consumer=consumer, position=0).on_conflict_do_nothing(index_elements=["consumer"]))
+
+
+def set_position(session: Session, seq: int, *, consumer: str = CONSUMER) -> None:
+    row = session.get(Tracking, consumer)
     if row is None:
-        session.add(Tracking(consumer=CONSUMER, position=seq))
+        session.add(Tracking(consumer=consumer, position=seq))
     else:
         row.position = seq
     session.flush()
@@ -65,7 +74,7 @@ def catch_up(session: Session) -> CatchUp:
     if head <= start:
         return CatchUp(start, head, "none", 0)
     rows = liquidity.apply_range(session, after=start, upto=head)
-    _set_position(session, head)
+    set_position(session, head)
     return CatchUp(start, head, "incremental", rows)
 
 

@@ -96,6 +96,12 @@ class RegionData:
         """The hops liquidity event q of the region makes: its actor's engagements within W."""
         return hops_from(q, self.engagements_of.get(q.actor_id, ()), self.window)
 
+    def first_year(self) -> int | None:
+        """The year of the region's oldest fact: a founding (every other fact of a firm comes
+        after it) or a licensing deal of an actor registered there."""
+        days = [r.founded_on for r in self.foundings.values()] + [d.occurred_on for d in self.deals]
+        return min(days).year if days else None
+
     def in_r(self, actor: str, day: dt.date) -> bool:
         # Firms never located in the region cannot be in it; nobody else needs a look-up.
         if actor not in self.firms and actor not in self.registered:

@@ -32,9 +32,12 @@ from ledger.regions.models import Region
 from ledger.regions.patterns import matches
 
 DEFAULT_FROM = dt.date(1900, 1, 1)
-# Parts are stored for these years and on; a question about earlier years is computed when asked.
+# Parts are stored from this year on (from a region's first year with facts when it is earlier,
+# but never before DEFAULT_FROM); a question about other years is computed when asked.
 FIRST_STORED_YEAR = 1970
 DEFAULT_WINDOW = 10
+# The tracking row of the parts: the liquidity seq they were last brought up to.
+PARTS = "metric_parts"
 
 
 @dataclass(frozen=True)
@@ -147,12 +150,13 @@ def _stored(session: Session, region: Region, windows: set[int]) -> dict[int, di
 
 
 def _parts_for(stored: dict[int, MetricPart], years: Sequence[int]) -> list[MetricPart] | None:
-    """The stored parts of these years, treating years before the first stored one as empty;
-    None when one is missing (or the period ends before anything stored)."""
+    """The stored parts of these years, treating years before the first stored one as empty (no
+    fact of the region is older, see `refresh`); None when one is missing, or for years before
+    1900, which are never stored."""
     if not stored:
         return None
     first = min(stored)
-    if years[-1] < first:
+    if years[-1] < first or years[0] < DEFAULT_FROM.year:
         return None
     parts = [stored.get(y) for y in years if y >= first]
     return None if any(p is None for p in parts) else [p for p in parts if p is not None]
@@ -242,13 +246,16 @@ def refresh(
         seq = head_seq(session)  # the parts are exact for the log this snapshot sees (see Activity)
         computed: list[dict[str, Any]] = []
         for region in regions:
-            first = max(FIRST_STORED_YEAR, from_year or FIRST_STORED_YEAR)
+            data = RegionData(session, region.members, window_years=window_years, until=dt.date(today.year, 12, 31))
+            # Parts start in 1970, or in the region's first year with facts when that is earlier.
+            first = max(DEFAULT_FROM.year, min(FIRST_STORED_YEAR, data.first_year() or FIRST_STORED_YEAR))
             stored = _stored(session, region, {window_years}).get(window_years, {})
-            if not stored or min(stored) > FIRST_STORED_YEAR:
-                first = FIRST_STORED_YEAR  # nothing (or not everything) stored yet for this revision
+            complete = bool(stored) and min(stored) <= first
+            first = min([first, *stored])  # older stored parts too: the facts that made them may be retracted
+            if from_year is not None and complete:
+                first = max(first, from_year)  # the earlier parts are stored and untouched
             years = list(range(first, today.year + 1))
             periods = [Period(dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in years]
-            data = RegionData(session, region.members, window_years=window_years, until=periods[-1].end)
             now = dt.datetime.now(dt.UTC)
             for year, part in zip(years, data.parts(periods, today), strict=True):
                 computed.append(
@@ -294,8 +301,9 @@ def stale_parts(session: Session) -> int:
 
 def touched_from(session: Session, *, after: int, upto: int, window_years: int = DEFAULT_WINDOW) -> int | None:
     """The first calendar year whose parts events after..upto can change, or None when they change
-    none: an event dated t changes hops dated t and on, and the cohorts of liquidity up to W
-    years before it (whose reinvestments it may be); a retraction, what its target changed."""
+    none. An event dated t changes hops dated t and on, and the cohorts of liquidity events whose
+    reinvestment it may be: up to 2W years before it, since a fund hop is dated up to W after a
+    commitment made up to W after the liquidity event. A retraction changes what its target did."""
     if upto <= after:
         return None
     from ledger.events.models import Retraction  # local: events import nothing from metrics
@@ -307,15 +315,39 @@ def touched_from(session: Session, *, after: int, upto: int, window_years: int =
         .where(Retraction.retraction_seq > after, Retraction.retraction_seq <= upto)
     )
     dates = [d for d in (first, target) if d is not None]
-    return None if not dates else min(dates).year - window_years
+    return None if not dates else min(dates).year - 2 * window_years
 
 
-def refresh_after(factory: sessionmaker[Session], *, after: int, upto: int, today: dt.date | None = None) -> int:
-    """After a catch-up: refresh the parts the new events touch, and every region whose parts
-    are missing or of an older definition. Returns how many parts were written."""
+def refresh_after(factory: sessionmaker[Session], *, today: dt.date | None = None) -> int:
+    """Bring the stored parts up to the liquidity watermark: refresh the years the events since
+    the parts' own watermark touch, and every region whose parts are missing or of an older
+    definition; the other parts are exact through the new watermark as they are. Returns how
+    many parts were written.
+
+    On PostgreSQL one refresh runs at a time (the parts' watermark row stays locked until it
+    ends): two workers moving untouched parts' seq forward in the wrong order would leave some
+    behind for good. SQLite (the embedded default, one worker process) holds nothing meanwhile.
+    """
+    with unit_of_work(factory) as held:
+        serial = held.get_bind().dialect.name == "postgresql"
+        after = maintain.position(held, consumer=PARTS, lock=serial)
+        upto = maintain.position(held)
+        if not serial:
+            held.rollback()  # SQLite: no read transaction left open across the work
+        written = _refresh_between(factory, after=after, upto=upto, today=today)
+        if upto > after:
+            # Years the new events cannot change were exact through `after`: they are through `upto` too.
+            held.execute(sa.update(MetricPart).where(MetricPart.seq >= after, MetricPart.seq < upto).values(seq=upto))
+            maintain.set_position(held, upto, consumer=PARTS)
+    return written
+
+
+def _refresh_between(factory: sessionmaker[Session], *, after: int, upto: int, today: dt.date | None) -> int:
     with read_snapshot(factory) as session:
         regions = regions_service.get_all(session)
-        behind = [r.slug for r in regions if not _complete(session, r)]
+        # Parts older than the watermark were written late, by a refresh that began before it moved.
+        late = set(session.scalars(sa.select(MetricPart.region_slug).where(MetricPart.seq < after).distinct()))
+        behind = [r.slug for r in regions if r.slug in late or not _complete(session, r)]
         from_year = touched_from(session, after=after, upto=upto)
     written = 0
     if behind:
@@ -323,10 +355,6 @@ def refresh_after(factory: sessionmaker[Session], *, after: int, upto: int, toda
     rest = [r.slug for r in regions if r.slug not in behind]
     if from_year is not None and rest:
         written += refresh(factory, slugs=rest, from_year=from_year, today=today)
-    if upto > after:
-        # The years the new events cannot change were current through `after`: they are through `upto` too.
-        with unit_of_work(factory) as session:
-            session.execute(sa.update(MetricPart).where(MetricPart.seq >= after, MetricPart.seq < upto).values(seq=upto))
     return written
 
 

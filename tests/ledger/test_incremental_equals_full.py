@@ -55,8 +55,8 @@ DAEJEON = RegionDefinition.model_validate({"name": "Daejeon", "members": [{"coun
 def _catch_up(factory: sessionmaker[Session]) -> None:
     """What a worker does: apply the new events, then refresh the metric parts they touch."""
     with unit_of_work(factory) as session:
-        done = maintain.catch_up(session)
-    metrics_service.refresh_after(factory, after=done.from_seq, upto=done.to_seq, today=TODAY)
+        maintain.catch_up(session)
+    metrics_service.refresh_after(factory, today=TODAY)
 
 
 Rows = list[tuple[Any, ...]]

@@ -23,8 +23,8 @@ QUESTION = metrics_service.Question(Period(dt.date(2005, 1, 1), dt.date(2016, 12
 def _caught_up(factory: sessionmaker[Session]) -> None:
     """What a worker does after new events: the liquidity table, then the metric parts."""
     with unit_of_work(factory) as session:
-        done = maintain.catch_up(session)
-    metrics_service.refresh_after(factory, after=done.from_seq, upto=done.to_seq)
+        maintain.catch_up(session)
+    metrics_service.refresh_after(factory)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

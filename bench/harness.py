@@ -1,0 +1,470 @@
+"""The benchmark: start the stack as a user would, load a synthetic ledger, measure, compare.
+
+    python -m bench run --size 100k [--keep]
+
+PostgreSQL (a fresh database on the local server), Redis (a private db number), the API
+(`uvicorn`, 2 processes) and a worker (2 processes) are started as subprocesses. Figures go to
+bench/results/<date>-<size>.json and are printed as a table. The baseline (bench/baseline/
+analyst.py: pandas + networkx over the exported log) runs on the same data; its numbers must
+equal loopledger's (a disagreement is printed and fails the run) and its time gives the ratio.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import redis
+import sqlalchemy as sa
+
+from bench import exports, ledgers
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+PORT = 8765
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+
+
+def _db_url(name: str) -> str:
+    return sa.engine.make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+
+
+@contextmanager
+def fresh_database(name: str) -> Iterator[str]:
+    admin = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    yield _db_url(name)
+
+
+def _env(database_url: str) -> dict[str, str]:
+    return {**os.environ, "LOOPLEDGER_DATABASE_URL": database_url, "LOOPLEDGER_BROKER_URL": REDIS, "LOOPLEDGER_LOG_LEVEL": "warning"}
+
+
+def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([PYTHON, "-m", "cli.main", *args], cwd=ROOT, env=_env(database_url), capture_output=True, text=True, check=True)
+
+
+class Stack:
+    """The API and a worker as subprocesses, their peak memory read from /proc."""
+
+    def __init__(self, database_url: str, logs: Path) -> None:
+        self.database_url = database_url
+        env = _env(database_url)
+        redis.Redis.from_url(REDIS).flushdb()
+        _cli(database_url, "db", "upgrade")
+        self.api = subprocess.Popen(
+            [PYTHON, "-m", "uvicorn", "--factory", "api.app:app_from_env", "--port", str(PORT), "--workers", "2", "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=(logs / "api.log").open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        self.worker = subprocess.Popen(
+            [PYTHON, "-m", "cli.main", "worker", "--pool", "prefork", "--concurrency", "2", "--beat"],
+            cwd=ROOT, env=env, stdout=(logs / "worker.log").open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=600)
+        wait(lambda: self._ready(), 60, "the API to be ready")
+
+    def _ready(self) -> bool:
+        try:
+            return self.client.get("/readyz").status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def peak_rss_mb(self, process: subprocess.Popen[Any]) -> float:
+        """Highest resident memory of any process of the group (VmHWM), in MB."""
+        peak = 0
+        for pid in _group(process.pid):
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+            except OSError:
+                continue
+        return round(peak / 1024, 1)
+
+    def stop(self) -> None:
+        self.client.close()
+        for p in (self.api, self.worker):
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+                p.wait(timeout=20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(p.pid, signal.SIGKILL)
+
+
+def _group(pgid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == pgid:
+                    out.append(int(entry.name))
+            except OSError:
+                continue
+    return out
+
+
+def wait(check: Callable[[], Any], timeout: float, what: str, every: float = 0.05) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout:.0f} s for {what}")
+        time.sleep(every)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 1)
+
+
+# ---- the measures -------------------------------------------------------------------------------
+
+
+def batch_ingest(client: httpx.Client, events: list[dict[str, Any]], regions: dict[str, Any]) -> dict[str, Any]:
+    for slug, definition in regions.items():
+        client.put(f"/v1/regions/{slug}", json=definition).raise_for_status()
+    started = time.perf_counter()
+    for start in range(0, len(events), 1000):
+        response = client.post("/v1/events/batch", json={"events": events[start : start + 1000]})
+        if response.status_code != 201:
+            raise RuntimeError(f"batch at {start}: {response.status_code} {response.text[:500]}")
+    took = time.perf_counter() - started
+    return {"events": len(events), "seconds": round(took, 1), "events_per_second": round(len(events) / took)}
+
+
+def caught_up(client: httpx.Client) -> dict[str, Any]:
+    """Wait until the liquidity table reached the log head; how long that took."""
+    started = time.perf_counter()
+    wait(lambda: client.get("/v1/status").json()["derived"]["liquidity"]["lag"] == 0, 3600, "the catch-up", every=0.5)
+    return {"seconds": round(time.perf_counter() - started, 1)}
+
+
+def single_posts(client_factory: Callable[[], httpx.Client], firms: list[str], n: int, clients: int = 16) -> dict[str, Any]:
+    """n independent single-event POSTs (new firms; headcounts of existing ones) from 16 clients."""
+    rng = random.Random(3)
+    events = []
+    for i in range(n):
+        if i % 2:
+            events.append({"type": "headcount.reported", "occurred_on": "2025-06-30", "data": {"firm": rng.choice(firms), "employees": i}})
+        else:
+            firm = f"bench-single-{uuid.uuid4().hex[:10]}"
+            events.append(
+                {
+                    "type": "firm.founded",
+                    "occurred_on": "2024-01-01",
+                    "data": {"firm": {"id": firm, "name": firm}, "location": {"country": "KR", "subdivision": "KR-30"}},
+                }
+            )
+    latencies: list[float] = []
+
+    def worker(part: list[dict[str, Any]]) -> list[float]:
+        out = []
+        with client_factory() as c:
+            for e in part:
+                t = time.perf_counter()
+                r = c.post("/v1/events", json=e)
+                out.append(time.perf_counter() - t)
+                if r.status_code != 201:
+                    raise RuntimeError(f"{r.status_code} {r.text[:300]}")
+        return out
+
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(clients) as pool:
+        for part in pool.map(worker, [events[i::clients] for i in range(clients)]):
+            latencies += part
+    took = time.perf_counter() - started
+    return {
+        "events": n,
+        "clients": clients,
+        "events_per_second": round(n / took),
+        "p50_ms": percentile(latencies, 0.5),
+        "p99_ms": percentile(latencies, 0.99),
+    }
+
+
+def full_recompute(client: httpx.Client) -> dict[str, Any]:
+    started = time.perf_counter()
+    task = client.post("/v1/recompute").json()["task_id"]
+    done = wait(
+        lambda: (t := client.get(f"/v1/tasks/{task}").json())["state"] in ("succeeded", "failed") and t, 3600, "the recompute", every=0.2
+    )
+    if done["state"] != "succeeded":
+        raise RuntimeError(f"recompute failed: {done}")
+    return {
+        "seconds": round(time.perf_counter() - started, 1),
+        "chunks": done["result"]["chunks"],
+        "metric_parts": done["result"]["metric_parts"],
+    }
+
+
+def freshness(client: httpx.Client, pairs: list[tuple[str, str]], region: str, rate: float = 50.0, n: int = 100) -> dict[str, Any]:
+    """POST n rounds (a liquid investor into a firm) at `rate` per second; per event, how long
+    until the firm's upstream chain shows the investor's hop and the region's metric set has
+    caught up with it (seq reached, not stale)."""
+    chain_lags: list[float] = []
+    metric_lags: list[float] = []
+    pending: list[tuple[int, float, str]] = []
+    for i in range(n):
+        actor, firm = pairs[i % len(pairs)]
+        sent = time.perf_counter()
+        r = client.post(
+            "/v1/events",
+            json={
+                "type": "funding.round",
+                "occurred_on": "2025-06-01",
+                "data": {"firm": firm, "round": "other", "investors": [{"investor": actor}]},
+            },
+        )
+        r.raise_for_status()
+        seq = r.json()["seq"]
+        body = client.get(f"/v1/chains/{firm}", params={"direction": "upstream", "max_depth": 1, "limit": 1}).json()
+        chain_lags.append(time.perf_counter() - sent if body["seq"] >= seq else float("inf"))
+        pending.append((seq, sent, firm))
+        time.sleep(max(0.0, 1 / rate - (time.perf_counter() - sent)))
+    # Metric sets are refreshed by the workers after each catch-up.
+    last_seq = pending[-1][0]
+    params = {"from": "2025-01-01", "to": "2025-12-31"}
+    deadline = time.perf_counter() + 600
+    while pending and time.perf_counter() < deadline:
+        body = client.get(f"/v1/regions/{region}/metrics", params=params).json()
+        now = time.perf_counter()
+        while pending and not body["stale"] and body["seq"] >= pending[0][0]:
+            metric_lags.append(now - pending.pop(0)[1])
+        if body["seq"] >= last_seq and not body["stale"]:
+            break
+        time.sleep(0.05)
+    return {
+        "events": n,
+        "rate_per_second": rate,
+        "chain_p50_ms": percentile(chain_lags, 0.5),
+        "chain_p95_ms": percentile(chain_lags, 0.95),
+        "metric_p50_ms": percentile(metric_lags, 0.5) if metric_lags else None,
+        "metric_p95_ms": percentile(metric_lags, 0.95) if metric_lags else None,
+        "metric_unseen": len(pending),
+    }
+
+
+def chain_queries(client: httpx.Client, roots: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for direction in ("downstream", "upstream"):
+        times = []
+        for root in roots:
+            t = time.perf_counter()
+            client.get(f"/v1/chains/{root}", params={"direction": direction, "max_depth": 6}).raise_for_status()
+            times.append(time.perf_counter() - t)
+        out[direction] = {
+            "queries": len(roots),
+            "p50_ms": percentile(times, 0.5),
+            "p95_ms": percentile(times, 0.95),
+            "max_ms": percentile(times, 1.0),
+        }
+    return out
+
+
+def metric_reads(client: httpx.Client, regions: list[str]) -> dict[str, Any]:
+    def timed(path: str, params: dict[str, Any]) -> float:
+        t = time.perf_counter()
+        client.get(path, params=params).raise_for_status()
+        return time.perf_counter() - t
+
+    cold = [timed(f"/v1/regions/{r}/metrics", {"from": "2000-01-01", "to": "2020-06-30"}) for r in regions]
+    cached = [timed(f"/v1/regions/{r}/metrics", {"from": "2000-01-01", "to": "2020-12-31"}) for r in regions for _ in range(5)]
+    series = [timed(f"/v1/regions/{r}/metrics/series", {"from_year": 1995, "to_year": 2024}) for r in regions]
+    compare = [timed("/v1/compare", {"regions": f"{regions[0]},{regions[1]}", "from": "2000-01-01", "to": "2020-12-31"})]
+    return {
+        "cold_p50_ms": percentile(cold, 0.5), "cold_max_ms": percentile(cold, 1.0),
+        "cached_p50_ms": percentile(cached, 0.5), "cached_max_ms": percentile(cached, 1.0),
+        "series_30y_p50_ms": percentile(series, 0.5), "series_30y_max_ms": percentile(series, 1.0),
+        "compare_ms": percentile(compare, 1.0),
+    }  # fmt: skip
+
+
+def crunchbase_import(rows: int, work: Path) -> dict[str, Any]:
+    """A ragged Crunchbase-layout export imported by the CLI into its own database."""
+    export = work / "crunchbase"
+    written = exports.generate(export, rows, gaps=True)
+    with fresh_database("loopledger_bench_import") as url:
+        _cli(url, "db", "upgrade")
+        started = time.perf_counter()
+        _cli(url, "import", "crunchbase", str(export))
+        took = time.perf_counter() - started
+    return {"rows": written.total, "seconds": round(took, 1), "rows_per_second": round(written.total / took)}
+
+
+def baseline(
+    client: httpx.Client, database_url: str, work: Path, roots: list[str], regions: dict[str, Any], years: range
+) -> dict[str, Any]:
+    """pandas + networkx over the exported log; same numbers as loopledger's, and its time."""
+    from bench.baseline import analyst
+
+    out_dir = work / "export"
+    _cli(database_url, "export", "--format", "jsonl", str(out_dir))
+    started = time.perf_counter()
+    frames = analyst.load(out_dir / "events.jsonl")
+    hops = analyst.hops(frames, 10)
+    graph = analyst.graph_of(hops)
+    chains = {root: analyst.downstream(graph, root) for root in roots}
+    slugs = list(regions)[:2]
+    metrics = {slug: analyst.yearly_metrics(frames, hops, regions[slug]["members"], years, 10) for slug in slugs}
+    took = time.perf_counter() - started
+    disagreements = []
+    for root in roots:
+        ours = {f["id"]: f["generation"] for f in client.get(f"/v1/chains/{root}", params={"limit": 1}).json()["firms"]}
+        if ours != chains[root]:
+            disagreements.append(f"downstream of {root}: loopledger {len(ours)} firms, baseline {len(chains[root])}")
+    for slug in slugs:
+        series = client.get(f"/v1/regions/{slug}/metrics/series", params={"from_year": years.start, "to_year": years.stop - 1}).json()[
+            "years"
+        ]
+        for year_set in series:
+            year = int(year_set["from"][:4])
+            for name, value in metrics[slug][year].items():
+                ours = year_set[name]
+                same = ours == value if not isinstance(value, float) else ours is not None and abs(ours - value) < 1e-9
+                if not same:
+                    disagreements.append(f"{slug} {year} {name}: loopledger {ours}, baseline {value}")
+    return {
+        "seconds": round(took, 1),
+        "hops": len(hops),
+        "roots": len(roots),
+        "disagreements": disagreements[:20],
+        "agree": not disagreements,
+    }
+
+
+# ---- the run -------------------------------------------------------------------------------------
+
+
+def run(size: str, *, keep: bool = False) -> dict[str, Any]:
+    n = SIZES[size]
+    work = Path(tempfile.mkdtemp(prefix=f"loopledger-bench-{size}-"))
+    print(f"generating a {size} ledger in {work}", flush=True)
+    doc = ledgers.generate(n)
+    events, regions = doc["events"], doc["regions"]
+    single = min(5000, n // 10)
+    results: dict[str, Any] = {"size": size, "events": n, "date": dt.date.today().isoformat(), "machine": machine()}
+    with fresh_database(f"loopledger_bench_{size}") as url:
+        stack = Stack(url, work)
+        try:
+            print("batch ingest", flush=True)
+            results["batch_ingest"] = batch_ingest(stack.client, events, regions)
+            results["catch_up_after_batches"] = caught_up(stack.client)
+            closed = {e["data"]["firm"] for e in events if e["type"] == "firm.closed"}
+            firms = [
+                _firm_id(e) for e in events if e["type"] == "firm.founded" and _firm_id(e) not in closed and e["occurred_on"] < "2025-01-01"
+            ]
+            print("single posts", flush=True)
+            results["single_posts"] = single_posts(lambda: httpx.Client(base_url=stack.client.base_url, timeout=60), firms, single)
+            caught_up(stack.client)
+            print("full recompute", flush=True)
+            results["full_recompute"] = full_recompute(stack.client)
+            rng = random.Random(7)
+            roots = rng.sample(firms, 100)
+            print("chain queries", flush=True)
+            results["chains"] = chain_queries(stack.client, roots)
+            print("metric reads", flush=True)
+            results["metrics"] = metric_reads(stack.client, list(regions)[:3])
+            liquid = _liquid_pairs(stack.client, firms, rng)
+            print("freshness", flush=True)
+            results["freshness"] = freshness(stack.client, liquid, "daejeon")
+            results["peak_rss_mb"] = {"api": stack.peak_rss_mb(stack.api), "worker": stack.peak_rss_mb(stack.worker)}
+            print("baseline", flush=True)
+            results["baseline"] = baseline(stack.client, url, work, roots[:20], regions, range(1995, 2025))
+            results["speed_ratio_recompute_vs_baseline"] = round(
+                results["baseline"]["seconds"] / max(results["full_recompute"]["seconds"], 0.001), 1
+            )
+        finally:
+            stack.stop()
+    print("crunchbase import", flush=True)
+    results["crunchbase_import"] = crunchbase_import(168_000 if n >= 100_000 else 16_800, work)
+    out = ROOT / "bench" / "results" / f"{results['date']}-{size}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+    print(table(results))
+    print(f"written to {out}")
+    return results
+
+
+def _firm_id(event: dict[str, Any]) -> str:
+    firm = event["data"]["firm"]
+    return firm if isinstance(firm, str) else str(firm["id"])
+
+
+def _liquid_pairs(client: httpx.Client, firms: list[str], rng: random.Random) -> list[tuple[str, str]]:
+    """(investor with exit money, firm) pairs for freshness posts."""
+    out: list[tuple[str, str]] = []
+    for root in rng.sample(firms, 200):
+        body = client.get(f"/v1/chains/{root}", params={"max_depth": 1, "limit": 5}).json()
+        out += [(h["via"], rng.choice(firms)) for h in body["hops"] if h["kind"] == "capital" and not h["listed"]]
+        if len(out) >= 20:
+            break
+    return out or [("vc0", rng.choice(firms))]
+
+
+def machine() -> dict[str, Any]:
+    cpu = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")]
+    mem = [int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")]
+    pg = sa.create_engine(POSTGRES)
+    with pg.connect() as conn:
+        version = conn.exec_driver_sql("SHOW server_version").scalar()
+    pg.dispose()
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu[0] if cpu else None,
+        "memory_gb": round(mem[0] / 1024 / 1024, 1),
+        "postgresql": version,
+        "python": sys.version.split()[0],
+    }
+
+
+def table(r: dict[str, Any]) -> str:
+    rows = [
+        (
+            "single-event POST, 16 clients",
+            f"{r['single_posts']['events_per_second']:,}/s, p50 {r['single_posts']['p50_ms']} ms, p99 {r['single_posts']['p99_ms']} ms",
+        ),
+        ("batch ingest (1,000-event batches)", f"{r['batch_ingest']['events_per_second']:,}/s"),
+        ("catch-up after the batches", f"{r['catch_up_after_batches']['seconds']} s"),
+        (
+            "Crunchbase-layout import",
+            "{rows:,} rows in {seconds} s ({rows_per_second:,} rows/s)".format(**r["crunchbase_import"]),
+        ),
+        (
+            "full recompute",
+            f"{r['full_recompute']['seconds']} s ({r['full_recompute']['chunks']} chunks, {r['full_recompute']['metric_parts']} parts)",
+        ),
+        ("baseline (pandas + networkx)", f"{r['baseline']['seconds']} s, {r['baseline']['hops']:,} hops; agree: {r['baseline']['agree']}"),
+        ("recompute vs baseline", f"{r['speed_ratio_recompute_vs_baseline']}x"),
+        ("freshness: chain / metric p95", f"{r['freshness']['chain_p95_ms']} ms / {r['freshness']['metric_p95_ms']} ms"),
+        ("chain query p50/p95 down", f"{r['chains']['downstream']['p50_ms']} / {r['chains']['downstream']['p95_ms']} ms"),
+        ("chain query p50/p95 up", f"{r['chains']['upstream']['p50_ms']} / {r['chains']['upstream']['p95_ms']} ms"),
+        ("metric set cold / cached", f"{r['metrics']['cold_p50_ms']} / {r['metrics']['cached_p50_ms']} ms"),
+        ("30-year series, compare", f"{r['metrics']['series_30y_p50_ms']} ms, {r['metrics']['compare_ms']} ms"),
+        ("peak RSS API / worker", f"{r['peak_rss_mb']['api']} / {r['peak_rss_mb']['worker']} MB"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
