@@ -266,19 +266,26 @@ def freshness(client: httpx.Client, pairs: list[tuple[str, str]], region: str, r
     }
 
 
-def chain_queries(client: httpx.Client, roots: list[str]) -> dict[str, Any]:
+def chain_queries(client: httpx.Client, roots: list[str], timeout: float = 120.0) -> dict[str, Any]:
+    """Depth 6, default page, per random root and direction; a query still running after
+    `timeout` counts as taking `timeout` and is reported in `timed_out`."""
     out: dict[str, Any] = {}
     for direction in ("downstream", "upstream"):
         times = []
+        timed_out = 0
         for root in roots:
             t = time.perf_counter()
-            client.get(f"/v1/chains/{root}", params={"direction": direction, "max_depth": 6}).raise_for_status()
+            try:
+                client.get(f"/v1/chains/{root}", params={"direction": direction, "max_depth": 6}, timeout=timeout).raise_for_status()
+            except httpx.TimeoutException:
+                timed_out += 1
             times.append(time.perf_counter() - t)
         out[direction] = {
             "queries": len(roots),
             "p50_ms": percentile(times, 0.5),
             "p95_ms": percentile(times, 0.95),
             "max_ms": percentile(times, 1.0),
+            "timed_out": timed_out,
         }
     return out
 
@@ -364,32 +371,48 @@ def run(size: str, *, keep: bool = False) -> dict[str, Any]:
     doc = ledgers.generate(n)
     events, regions = doc["events"], doc["regions"]
     single = min(5000, n // 10)
-    results: dict[str, Any] = {"size": size, "events": n, "date": dt.date.today().isoformat(), "machine": machine()}
+    results: dict[str, Any] = {
+        "size": size, "events": n, "date": dt.date.today().isoformat(), "commit": commit(), "machine": machine(),
+    }  # fmt: skip
+    out = ROOT / "bench" / "results" / f"{results['date']}-{size}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    def save() -> None:  # after every measure: a long run that is stopped keeps what it measured
+        out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
     with fresh_database(f"loopledger_bench_{size}") as url:
         stack = Stack(url, work)
         try:
             print("batch ingest", flush=True)
             results["batch_ingest"] = batch_ingest(stack.client, events, regions)
+            save()
             results["catch_up_after_batches"] = caught_up(stack.client)
+            save()
             closed = {e["data"]["firm"] for e in events if e["type"] == "firm.closed"}
             firms = [
                 _firm_id(e) for e in events if e["type"] == "firm.founded" and _firm_id(e) not in closed and e["occurred_on"] < "2025-01-01"
             ]
             print("single posts", flush=True)
             results["single_posts"] = single_posts(lambda: httpx.Client(base_url=stack.client.base_url, timeout=60), firms, single)
+            save()
             caught_up(stack.client)
             print("full recompute", flush=True)
             results["full_recompute"] = full_recompute(stack.client)
+            save()
             rng = random.Random(7)
-            roots = rng.sample(firms, 100)
+            roots = rng.sample(firms, 100 if n < 1_000_000 else 30)
             print("chain queries", flush=True)
             results["chains"] = chain_queries(stack.client, roots)
+            save()
             print("metric reads", flush=True)
             results["metrics"] = metric_reads(stack.client, list(regions)[:3])
+            save()
             liquid = _liquid_pairs(stack.client, firms, rng)
             print("freshness", flush=True)
             results["freshness"] = freshness(stack.client, liquid, "daejeon")
+            save()
             results["peak_rss_mb"] = {"api": stack.peak_rss_mb(stack.api), "worker": stack.peak_rss_mb(stack.worker)}
+            save()
             print("baseline", flush=True)
             results["baseline"] = baseline(stack.client, url, work, roots[:20], regions, range(1995, 2025))
             results["speed_ratio_recompute_vs_baseline"] = round(
@@ -399,9 +422,7 @@ def run(size: str, *, keep: bool = False) -> dict[str, Any]:
             stack.stop()
     print("crunchbase import", flush=True)
     results["crunchbase_import"] = crunchbase_import(168_000 if n >= 100_000 else 16_800, work)
-    out = ROOT / "bench" / "results" / f"{results['date']}-{size}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    save()
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
     print(table(results))
@@ -423,6 +444,13 @@ def _liquid_pairs(client: httpx.Client, firms: list[str], rng: random.Random) ->
         if len(out) >= 20:
             break
     return out or [("vc0", rng.choice(firms))]
+
+
+def commit() -> str:
+    """The code measured: the commit, marked dirty when the work tree differs from it."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True).stdout
+    return head + ("-dirty" if dirty.strip() else "")
 
 
 def machine() -> dict[str, Any]:
