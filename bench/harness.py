@@ -3,7 +3,7 @@
     python -m bench run --size 100k [--keep]
 
 PostgreSQL (a fresh database on the local server), Redis (a private db number), the API
-(`uvicorn`, 2 processes) and a worker (2 processes) are started as subprocesses. Figures go to
+(`loopledger serve --workers 2`) and a worker (2 processes) are started as subprocesses. Figures go to
 bench/results/<date>-<size>.json and are printed as a table. The baseline (bench/baseline/
 analyst.py: pandas + networkx over the exported log) runs on the same data; its numbers must
 equal loopledger's (a disagreement is printed and fails the run) and its time gives the ratio.
@@ -73,7 +73,7 @@ class Stack:
         redis.Redis.from_url(REDIS).flushdb()
         _cli(database_url, "db", "upgrade")
         self.api = subprocess.Popen(
-            [PYTHON, "-m", "uvicorn", "--factory", "api.app:app_from_env", "--port", str(PORT), "--workers", "2", "--log-level", "warning"],
+            [PYTHON, "-m", "cli.main", "serve", "--port", str(PORT), "--workers", "2"],
             cwd=ROOT, env=env, stdout=(logs / "api.log").open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         self.worker = subprocess.Popen(
@@ -400,7 +400,7 @@ def run(size: str, *, keep: bool = False) -> dict[str, Any]:
             results["full_recompute"] = full_recompute(stack.client)
             save()
             rng = random.Random(7)
-            roots = rng.sample(firms, 100 if n < 1_000_000 else 30)
+            roots = rng.sample(firms, 100 if n < 100_000 else 50 if n < 1_000_000 else 30)
             print("chain queries", flush=True)
             results["chains"] = chain_queries(stack.client, roots)
             save()

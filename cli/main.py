@@ -77,7 +77,18 @@ def serve(
     settings = Settings()
     _require_schema(settings)
     console.print(f"serving on http://{host}:{port} (database {_safe_url(settings.database_url)}); Ctrl-C stops")
-    uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level=settings.log_level)
+    uvicorn.run(
+        "api.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level,
+        # With several processes uvicorn kills a worker that misses a 5 s health ping; a worker
+        # busy with a long answer (a hub firm's chain on a big ledger) can miss it and be killed
+        # mid-request. A hung worker is still replaced, after a minute.
+        timeout_worker_healthcheck=60,
+    )
 
 
 @app.command()

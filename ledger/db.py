@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from more_itertools import chunked
 from sqlalchemy import event as sa_event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import SQLModel
@@ -120,6 +122,29 @@ def bulk_insert(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]
             copy.write_row(
                 [Jsonb(row.get(c.key)) if c.key in json_columns and row.get(c.key) is not None else row.get(c.key) for c in columns]
             )
+
+
+# Keys per statement: SQLite binds one variable per key (its limit is 32,766; small chunks keep
+# statements cheap to build), PostgreSQL takes the whole chunk as one array parameter.
+_SQLITE_KEYS = 900
+_POSTGRESQL_KEYS = 20_000
+
+
+class KeySet:
+    """`column IN keys` for thousands of keys, in the form the session's database handles best:
+    on PostgreSQL one array parameter (= ANY), which keeps statements short to build, send and
+    plan; on SQLite a bind per key, in chunks under its variable limit."""
+
+    def __init__(self, session: Session) -> None:
+        self.postgresql = session.get_bind().dialect.name == "postgresql"
+
+    def chunks(self, keys: Iterable[Any]) -> Iterator[list[Any]]:
+        return chunked(sorted(set(keys)), _POSTGRESQL_KEYS if self.postgresql else _SQLITE_KEYS)
+
+    def has(self, column: Any, keys: Sequence[Any]) -> Any:
+        if self.postgresql:
+            return column == sa.any_(sa.literal(list(keys), postgresql.ARRAY(column.type)))
+        return column.in_(keys)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

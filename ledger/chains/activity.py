@@ -23,20 +23,19 @@ from typing import Any
 
 import sqlalchemy as sa
 from more_itertools import chunked
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ledger.chains import liquidity, maintain
 from ledger.chains.amounts import attributed, lp_shares, per_investor
 from ledger.chains.dates import add_years, window_opens
 from ledger.chains.models import LiquidityEvent
+from ledger.db import KeySet
 from ledger.events.service import head_seq
 from ledger.money import FxTable
 from ledger.projections import models as m
 from ledger.projections.archive import visible
 
 MENTOR_ROLES = ("mentor", "advisor", "board")
-_CHUNK = 900
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ class Activity:
 
     def __init__(self, session: Session, *, window_years: int, as_of: int | None = None, fx: FxTable | None = None) -> None:
         self.session = session
-        self.postgresql = session.get_bind().dialect.name == "postgresql"
+        self.keys = KeySet(session)
         self.window = window_years
         self.as_of = as_of
         self.seq = head_seq(session) if as_of is None else as_of
@@ -119,17 +118,10 @@ class Activity:
             self._fx = FxTable.load(self.session, as_of=self.as_of)
         return self._fx
 
-    def _in(self, column: Any, keys: Sequence[Any]) -> Any:
-        """column IN keys; on PostgreSQL one array parameter (= ANY) instead of a bind per key,
-        which keeps statements for thousands of keys short to build, send and plan."""
-        if self.postgresql:
-            return column == sa.any_(sa.literal(list(keys), postgresql.ARRAY(column.type)))
-        return column.in_(keys)
-
     def _rows(self, query_for: Any, keys: Iterable[Any]) -> list[Any]:
         out: list[Any] = []
-        for chunk in chunked(sorted(set(keys)), 20_000 if self.postgresql else _CHUNK):
-            out.extend(self.session.execute(query_for(chunk)))
+        for chunk in self.keys.chunks(keys):
+            out.extend(self.session.execute(query_for(chunk)).all())  # one fetch, not one per row
         return out
 
     # ---- liquidity ---------------------------------------------------------------------------------
@@ -143,7 +135,7 @@ class Activity:
             def query(chunk: Sequence[str]) -> Any:
                 return (
                     sa.select(t.actor_id, t.firm_id, sa.func.min(t.liquidity_on))
-                    .where(self._in(column, chunk))
+                    .where(self.keys.has(column, chunk))
                     .group_by(t.actor_id, t.firm_id)
                 )
         else:
@@ -161,7 +153,7 @@ class Activity:
         x = visible(m.FirmExit, self.as_of)
         query = lambda chunk: (  # noqa: E731
             sa.select(x.c.firm_id, sa.func.min(x.c.occurred_on))
-            .where(x.c.kind == "ipo", self._in(x.c.firm_id, chunk))
+            .where(x.c.kind == "ipo", self.keys.has(x.c.firm_id, chunk))
             .group_by(x.c.firm_id)
         )
         return dict(self._rows(query, firm_ids))
@@ -201,7 +193,7 @@ class Activity:
                 row.event_seq: row
                 for row in self._rows(
                     lambda c: sa.select(r.c.event_seq, r.c.occurred_on, r.c.amount, r.c.amount_currency, r.c.amount_usd).where(
-                        self._in(r.c.event_seq, c)
+                        self.keys.has(r.c.event_seq, c)
                     ),
                     wanted,
                 )
@@ -210,7 +202,7 @@ class Activity:
             for row in self._rows(
                 lambda c: sa.select(
                     ri.c.event_seq, ri.c.position, ri.c.investor_id, ri.c.amount, ri.c.amount_currency, ri.c.amount_usd
-                ).where(self._in(ri.c.event_seq, c)),
+                ).where(self.keys.has(ri.c.event_seq, c)),
                 wanted,
             ):
                 lines[row.event_seq].append(row)
@@ -237,14 +229,14 @@ class Activity:
             heads = {
                 row.event_seq: row
                 for row in self._rows(
-                    lambda c: sa.select(fr.c.event_seq, fr.c.fund_id, fr.c.occurred_on).where(self._in(fr.c.event_seq, c)), wanted
+                    lambda c: sa.select(fr.c.event_seq, fr.c.fund_id, fr.c.occurred_on).where(self.keys.has(fr.c.event_seq, c)), wanted
                 )
             }
             commitments: dict[int, list[Any]] = defaultdict(list)
             for row in self._rows(
                 lambda c: sa.select(
                     lp.c.event_seq, lp.c.position, lp.c.lp_id, lp.c.commitment, lp.c.commitment_currency, lp.c.commitment_usd
-                ).where(self._in(lp.c.event_seq, c)),
+                ).where(self.keys.has(lp.c.event_seq, c)),
                 wanted,
             ):
                 commitments[row.event_seq].append(row)
@@ -265,7 +257,7 @@ class Activity:
         wanted = [f for f in firm_ids if f not in self._founded]
         if wanted:
             ff = visible(m.FirmFounding, self.as_of)
-            found = {row[0] for row in self._rows(lambda c: sa.select(ff.c.firm_id).where(self._in(ff.c.firm_id, c)), wanted)}
+            found = {row[0] for row in self._rows(lambda c: sa.select(ff.c.firm_id).where(self.keys.has(ff.c.firm_id, c)), wanted)}
             self._founded.update((f, f in found) for f in wanted)
         return {f for f in firm_ids if self._founded.get(f)}
 
@@ -304,7 +296,7 @@ class Activity:
         capital = self._rows(
             lambda c: (
                 sa.select(ri.c.investor_id, ri.c.firm_id, ri.c.occurred_on, ri.c.event_seq)
-                .where(self._in(ri.c.investor_id, c), ri.c.occurred_on > after, ri.c.occurred_on <= until)
+                .where(self.keys.has(ri.c.investor_id, c), ri.c.occurred_on > after, ri.c.occurred_on <= until)
                 .distinct()
             ),
             ids,
@@ -316,7 +308,7 @@ class Activity:
         af = visible(m.Affiliation, self.as_of)
         mentoring = self._rows(
             lambda c: sa.select(af.c.person_id, af.c.org_id, af.c.started_on, af.c.event_seq).where(
-                self._in(af.c.person_id, c), af.c.role.in_(MENTOR_ROLES), af.c.started_on > after, af.c.started_on <= until
+                self.keys.has(af.c.person_id, c), af.c.role.in_(MENTOR_ROLES), af.c.started_on > after, af.c.started_on <= until
             ),
             ids,
         )
@@ -328,7 +320,7 @@ class Activity:
         commitments = self._rows(
             lambda c: (
                 sa.select(lp.c.lp_id, lp.c.fund_id, lp.c.occurred_on, lp.c.event_seq)
-                .where(self._in(lp.c.lp_id, c), lp.c.occurred_on > after, lp.c.occurred_on <= until)
+                .where(self.keys.has(lp.c.lp_id, c), lp.c.occurred_on > after, lp.c.occurred_on <= until)
                 .distinct()
             ),
             ids,
@@ -341,7 +333,7 @@ class Activity:
         f = visible(m.Founder, self.as_of)
         first: dict[tuple[str, str], tuple[dt.date, int]] = {}
         for person, firm, since, seq in self._rows(
-            lambda c: sa.select(f.c.person_id, f.c.firm_id, f.c.since, f.c.event_seq).where(self._in(key(f), c)), keys
+            lambda c: sa.select(f.c.person_id, f.c.firm_id, f.c.since, f.c.event_seq).where(self.keys.has(key(f), c)), keys
         ):
             first[(person, firm)] = min((since, seq), first.get((person, firm), (since, seq)))
         for (person, firm), (since, seq) in first.items():
@@ -360,7 +352,7 @@ class Activity:
         for fund, firm, on, seq in self._rows(
             lambda c: (
                 sa.select(ri.c.investor_id, ri.c.firm_id, ri.c.occurred_on, ri.c.event_seq)
-                .where(self._in(ri.c.investor_id, c), ri.c.occurred_on > first, ri.c.occurred_on <= last)
+                .where(self.keys.has(ri.c.investor_id, c), ri.c.occurred_on > first, ri.c.occurred_on <= last)
                 .distinct()
             ),
             {row.fund_id for row in commitments},
@@ -389,7 +381,7 @@ class Activity:
         capital = self._rows(
             lambda c: (
                 sa.select(ri.c.investor_id, ri.c.firm_id, ri.c.occurred_on, ri.c.event_seq)
-                .where(self._in(ri.c.firm_id, c), ri.c.occurred_on <= end)
+                .where(self.keys.has(ri.c.firm_id, c), ri.c.occurred_on <= end)
                 .distinct()
             ),
             ids,
@@ -406,7 +398,7 @@ class Activity:
         founded = self.founded(ids)
         for person, org, on, seq in self._rows(
             lambda c: sa.select(af.c.person_id, af.c.org_id, af.c.started_on, af.c.event_seq).where(
-                self._in(af.c.org_id, c), af.c.role.in_(MENTOR_ROLES), af.c.started_on <= end
+                self.keys.has(af.c.org_id, c), af.c.role.in_(MENTOR_ROLES), af.c.started_on <= end
             ),
             ids,
         ):
@@ -417,7 +409,9 @@ class Activity:
         funds = {row.investor_id for row in capital}
         commitments: dict[str, list[Any]] = defaultdict(list)
         for row in self._rows(
-            lambda c: sa.select(lp.c.lp_id, lp.c.fund_id, lp.c.occurred_on, lp.c.event_seq).where(self._in(lp.c.fund_id, c)).distinct(),
+            lambda c: (
+                sa.select(lp.c.lp_id, lp.c.fund_id, lp.c.occurred_on, lp.c.event_seq).where(self.keys.has(lp.c.fund_id, c)).distinct()
+            ),
             funds,
         ):
             commitments[row.fund_id].append(row)

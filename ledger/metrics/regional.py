@@ -21,20 +21,19 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from more_itertools import chunked
 from sqlalchemy.orm import Session
 
 from ledger.actors.models import Actor
 from ledger.chains.activity import Activity, Engagement, Liquidity, hops_from
 from ledger.chains.dates import add_years, window_opens, within
 from ledger.chains.places import Places, ever_in
+from ledger.db import KeySet
 from ledger.money import FxTable
 from ledger.projections import models as m
 from ledger.projections.archive import visible
 from ledger.regions.patterns import matches
 
 Patterns = Sequence[dict[str, Any]]
-_CHUNK = 900
 _DAY = dt.timedelta(days=1)
 
 
@@ -84,11 +83,13 @@ class RegionData:
 
     def __init__(self, session: Session, region: Patterns, *, window_years: int, until: dt.date, as_of: int | None = None) -> None:
         self.session, self.region, self.window, self.until, self.as_of = session, region, window_years, until, as_of
+        self.keys = KeySet(session)
         self.fx = FxTable.load(session, as_of=as_of)
         self.activity = Activity(session, window_years=window_years, as_of=as_of, fx=self.fx)
         self.places = Places(session, as_of=as_of)
         self.firms, self.registered = ever_in(session, region, as_of=as_of)
         self.places.load(self.firms)
+        self._member = self.places.membership(region)
         self._load_lifecycle()
         self._load_recycling()
 
@@ -106,13 +107,13 @@ class RegionData:
         # Firms never located in the region cannot be in it; nobody else needs a look-up.
         if actor not in self.firms and actor not in self.registered:
             return False
-        return matches(self.places.on(actor, day), self.region)
+        return self._member(actor, day)
 
     def _rows(self, model: Any, column: str, keys: Iterable[str], *extra: Any) -> list[Any]:
         t = visible(model, self.as_of)
         out: list[Any] = []
-        for chunk in chunked(sorted(set(keys)), _CHUNK):
-            out.extend(self.session.execute(sa.select(t).where(t.c[column].in_(chunk), *(e(t) for e in extra))))
+        for chunk in self.keys.chunks(keys):
+            out.extend(self.session.execute(sa.select(t).where(self.keys.has(t.c[column], chunk), *(e(t) for e in extra))).all())
         return out
 
     def _load_lifecycle(self) -> None:
@@ -172,9 +173,9 @@ class RegionData:
         self.investor_liquidity = a.liquidity_of_actors(investors)
         fr = visible(m.FundRaise, self.as_of)
         raises: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
-        for chunk in chunked(sorted(investors), _CHUNK):
+        for chunk in self.keys.chunks(investors):
             for fund, on, seq in self.session.execute(
-                sa.select(fr.c.fund_id, fr.c.occurred_on, fr.c.event_seq).where(fr.c.fund_id.in_(chunk))
+                sa.select(fr.c.fund_id, fr.c.occurred_on, fr.c.event_seq).where(self.keys.has(fr.c.fund_id, chunk))
             ):
                 raises[fund].append((on, seq))
         self.raises_of = {fund: sorted(rows) for fund, rows in raises.items()}

@@ -25,6 +25,7 @@ from ledger.db import aware, read_snapshot, unit_of_work
 from ledger.errors import InvalidEvent
 from ledger.events.models import EventRow
 from ledger.events.service import head_seq
+from ledger.metrics import touched
 from ledger.metrics.models import MetricPart
 from ledger.metrics.regional import Part, Period, RegionData, metric_values
 from ledger.regions import service as regions_service
@@ -299,29 +300,10 @@ def stale_parts(session: Session) -> int:
     return int(session.scalar(sa.select(sa.func.count()).select_from(MetricPart).where(MetricPart.seq < at)) or 0)
 
 
-def touched_from(session: Session, *, after: int, upto: int, window_years: int = DEFAULT_WINDOW) -> int | None:
-    """The first calendar year whose parts events after..upto can change, or None when they change
-    none. An event dated t changes hops dated t and on, and the cohorts of liquidity events whose
-    reinvestment it may be: up to 2W years before it, since a fund hop is dated up to W after a
-    commitment made up to W after the liquidity event. A retraction changes what its target did."""
-    if upto <= after:
-        return None
-    from ledger.events.models import Retraction  # local: events import nothing from metrics
-
-    first = session.scalar(sa.select(sa.func.min(EventRow.occurred_on)).where(EventRow.seq > after, EventRow.seq <= upto))
-    target = session.scalar(
-        sa.select(sa.func.min(EventRow.occurred_on))
-        .join(Retraction, Retraction.target_seq == EventRow.seq)
-        .where(Retraction.retraction_seq > after, Retraction.retraction_seq <= upto)
-    )
-    dates = [d for d in (first, target) if d is not None]
-    return None if not dates else min(dates).year - 2 * window_years
-
-
 def refresh_after(factory: sessionmaker[Session], *, today: dt.date | None = None) -> int:
-    """Bring the stored parts up to the liquidity watermark: refresh the years the events since
-    the parts' own watermark touch, and every region whose parts are missing or of an older
-    definition; the other parts are exact through the new watermark as they are. Returns how
+    """Bring the stored parts up to the liquidity watermark: refresh the regions and years the
+    events since the parts' own watermark touch (ledger/metrics/touched.py), and every region
+    whose parts are missing or of an older definition; the other parts are exact through the new watermark as they are. Returns how
     many parts were written.
 
     On PostgreSQL one refresh runs at a time (the parts' watermark row stays locked until it
@@ -348,11 +330,12 @@ def _refresh_between(factory: sessionmaker[Session], *, after: int, upto: int, t
         # Parts older than the watermark were written late, by a refresh that began before it moved.
         late = set(session.scalars(sa.select(MetricPart.region_slug).where(MetricPart.seq < after).distinct()))
         behind = [r.slug for r in regions if r.slug in late or not _complete(session, r)]
-        from_year = touched_from(session, after=after, upto=upto)
+        from_year = touched.touched_from(session, after=after, upto=upto, window_years=DEFAULT_WINDOW)
+        regions_touched = touched.touched_regions(session, regions, after=after, upto=upto)
     written = 0
     if behind:
         written += refresh(factory, slugs=behind, today=today)
-    rest = [r.slug for r in regions if r.slug not in behind]
+    rest = [r.slug for r in regions if r.slug not in behind and (regions_touched is None or r.slug in regions_touched)]
     if from_year is not None and rest:
         written += refresh(factory, slugs=rest, from_year=from_year, today=today)
     return written

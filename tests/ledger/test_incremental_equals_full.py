@@ -50,6 +50,12 @@ TODAY = dt.date(2026, 1, 1)
 # ---- playing a history and comparing states ------------------------------------------------------
 
 DAEJEON = RegionDefinition.model_validate({"name": "Daejeon", "members": [{"country": "KR", "subdivision": "KR-30"}]})
+# Two regions: a refresh recomputes only the regions new events touch, so the other one's parts
+# must stay exact without being recomputed.
+REGIONS = {
+    "daejeon": DAEJEON,
+    "seoul": RegionDefinition.model_validate({"name": "Seoul", "members": [{"country": "KR", "subdivision": "KR-11"}]}),
+}
 
 
 def _catch_up(factory: sessionmaker[Session]) -> None:
@@ -88,16 +94,16 @@ def assert_equals_full_recompute_now(factory: sessionmaker[Session], when: str) 
         session.close()
 
 
-def _parts(factory: sessionmaker[Session]) -> dict[int, dict[str, Any]]:
+def _parts(factory: sessionmaker[Session]) -> dict[tuple[str, int], dict[str, Any]]:
     with read_snapshot(factory) as session:
-        return {p.year: p.values for p in session.scalars(sa.select(MetricPart).where(MetricPart.region_slug == "daejeon"))}
+        return {(p.region_slug, p.year): p.values for p in session.scalars(sa.select(MetricPart).where(MetricPart.window_years == 10))}
 
 
 @dataclass(frozen=True)
 class State:
     position: int
     liquidity: Rows
-    parts: dict[int, dict[str, Any]]
+    parts: dict[tuple[str, int], dict[str, Any]]
     # (root, direction) -> (generations, hop keys)
     chains: dict[tuple[str, str], tuple[dict[str, int], list[tuple[Any, ...]]]]
 
@@ -119,7 +125,8 @@ def assert_incremental_equals_full(factory: sessionmaker[Session], history: Sequ
     catch up at the end, then replace everything by a full recompute and compare once more,
     chain searches and metric parts included."""
     with unit_of_work(factory) as session:
-        regions_service.put(session, slug="daejeon", definition=DAEJEON)
+        for slug, definition in REGIONS.items():
+            regions_service.put(session, slug=slug, definition=definition)
     for number, step in enumerate(history):
         append_one(factory, step.event)
         if step.catch_up_after:

@@ -130,3 +130,43 @@ def test_parts_of_an_older_region_definition_are_never_served(
     _caught_up(session_factory)  # the workers refresh the region's parts for its new definition
     (stored,) = metrics_service.answer(session_factory, slug="daejeon", questions=[QUESTION])
     assert {k: v for k, v in stored.items() if k != "computed_at"} == {k: v for k, v in wider.items() if k != "computed_at"}
+
+
+def _computed(factory: sessionmaker[Session], slug: str) -> dict[int, tuple[int, dt.datetime]]:
+    with factory() as session:
+        rows = session.scalars(sa.select(MetricPart).where(MetricPart.region_slug == slug))
+        return {p.year: (p.seq, _aware(p.computed_at)) for p in rows}
+
+
+def test_new_events_recompute_only_the_regions_they_touch(
+    client: TestClient, session_factory: sessionmaker[Session], worked_example: dict[str, Any]
+) -> None:
+    """A headcount of delta (Seoul) touches Seoul only: Daejeon's parts are not recomputed, yet
+    they are exact through the new seq. A round in delta by vc1, liquid from alpha's IPO in
+    Daejeon, is a hop out of Daejeon: both regions are recomputed. An exchange rate touches all."""
+    load_example(client, worked_example)
+    _caught_up(session_factory)
+    before = {slug: _computed(session_factory, slug) for slug in ("daejeon", "seoul")}
+
+    def post(type_: str, occurred_on: str, data: dict[str, Any]) -> None:
+        assert client.post("/v1/events", json={"type": type_, "occurred_on": occurred_on, "data": data}).status_code == 201
+        _caught_up(session_factory)
+
+    post("headcount.reported", "2012-12-31", {"firm": "delta", "employees": 40})
+    daejeon, seoul = _computed(session_factory, "daejeon"), _computed(session_factory, "seoul")
+    assert {y: at for y, (_, at) in daejeon.items()} == {y: at for y, (_, at) in before["daejeon"].items()}
+    assert {seq for seq, _ in daejeon.values()} == {32}
+    assert seoul[2012][1] > before["seoul"][2012][1]
+    (dj,) = metrics_service.answer(session_factory, slug="daejeon", questions=[QUESTION])
+    assert (dj["seq"], dj["stale"]) == (32, False)
+    assert_metrics(dj, WORKED_EXAMPLE)
+
+    post("funding.round", "2012-06-01", {"firm": "delta", "round": "series_a", "investors": [{"investor": "vc1"}]})
+    assert _computed(session_factory, "daejeon")[2012][1] > daejeon[2012][1]
+    (dj,) = metrics_service.answer(session_factory, slug="daejeon", questions=[QUESTION])
+    (se,) = metrics_service.answer(session_factory, slug="seoul", questions=[QUESTION])
+    assert (dj["seq"], dj["stale"], dj["hops_out"], se["hops_in"]) == (33, False, 2, 2)
+
+    daejeon, seoul = _computed(session_factory, "daejeon"), _computed(session_factory, "seoul")
+    post("fx.rate", "2013-01-01", {"currency": "KRW", "usd_per_unit": "0.00090"})
+    assert all(_computed(session_factory, slug)[2013][1] > was[2013][1] for slug, was in (("daejeon", daejeon), ("seoul", seoul)))
