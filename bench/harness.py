@@ -142,16 +142,26 @@ def percentile(values: list[float], p: float) -> float:
 # ---- the measures -------------------------------------------------------------------------------
 
 
-def batch_ingest(client: httpx.Client, events: list[dict[str, Any]], regions: dict[str, Any]) -> dict[str, Any]:
+def batch_ingest(
+    client: httpx.Client, events: list[dict[str, Any]], regions: dict[str, Any], progress: Callable[[dict[str, Any]], None]
+) -> dict[str, Any]:
+    """1,000-event batches, one after another; `progress` gets the figures so far every 50 batches
+    (a run stopped during a long load keeps the rate at the size it reached)."""
     for slug, definition in regions.items():
         client.put(f"/v1/regions/{slug}", json=definition).raise_for_status()
     started = time.perf_counter()
+
+    def figures(done: int) -> dict[str, Any]:
+        took = time.perf_counter() - started
+        return {"events": done, "seconds": round(took, 1), "events_per_second": round(done / took)}
+
     for start in range(0, len(events), 1000):
         response = client.post("/v1/events/batch", json={"events": events[start : start + 1000]})
         if response.status_code != 201:
             raise RuntimeError(f"batch at {start}: {response.status_code} {response.text[:500]}")
-    took = time.perf_counter() - started
-    return {"events": len(events), "seconds": round(took, 1), "events_per_second": round(len(events) / took)}
+        if (start // 1000) % 50 == 49:
+            progress(figures(start + 1000) | {"of": len(events)})
+    return figures(len(events))
 
 
 def caught_up(client: httpx.Client) -> dict[str, Any]:
@@ -380,11 +390,15 @@ def run(size: str, *, keep: bool = False) -> dict[str, Any]:
     def save() -> None:  # after every measure: a long run that is stopped keeps what it measured
         out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
+    def partial(ingest: dict[str, Any]) -> None:
+        results["batch_ingest"] = ingest
+        save()
+
     with fresh_database(f"loopledger_bench_{size}") as url:
         stack = Stack(url, work)
         try:
             print("batch ingest", flush=True)
-            results["batch_ingest"] = batch_ingest(stack.client, events, regions)
+            results["batch_ingest"] = batch_ingest(stack.client, events, regions, partial)
             save()
             results["catch_up_after_batches"] = caught_up(stack.client)
             save()

@@ -10,6 +10,7 @@ from workers import broker
 CATCH_UP = "loopledger.catch_up"
 RECOMPUTE = "loopledger.recompute"
 RECOMPUTE_CHUNK = "loopledger.recompute_chunk"
+RECOMPUTE_REGION = "loopledger.recompute_region"
 SWEEP = "loopledger.sweep"
 IMPORT = "loopledger.import"
 

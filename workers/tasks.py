@@ -7,6 +7,7 @@ import dataclasses
 import logging
 import os
 import time
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,9 @@ from ledger.importers import crunchbase as crunchbase_importer
 from ledger.importers.config import ImportSettings
 from ledger.importers.progress import Progress
 from ledger.metrics import service as metrics_service
+from ledger.regions import service as regions_service
 from ledger.tasks import service as tasks_service
-from workers.app import CATCH_UP, IMPORT, RECOMPUTE, RECOMPUTE_CHUNK, SWEEP, app
+from workers.app import CATCH_UP, IMPORT, RECOMPUTE, RECOMPUTE_CHUNK, RECOMPUTE_REGION, SWEEP, app
 
 log = logging.getLogger(__name__)
 # Database restarts and lock timeouts are worth retrying; anything else is a bug to report.
@@ -60,9 +62,9 @@ def catch_up(self: Task) -> dict[str, Any]:
 
 @app.task(name=RECOMPUTE, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_jitter=True, max_retries=5)
 def recompute(self: Task, task_id: str, regions: list[str] | None = None) -> dict[str, Any]:
-    """Full recomputation, split by actor into chunks that run as a Celery group across workers;
-    the chunk that finishes last refreshes the metric parts (of `regions`, or all) and closes the
-    task record."""
+    """Full recomputation in two stages of Celery groups spread over the workers: the liquidity
+    table split by actor into chunks; once the last chunk is done, the metric parts one region per
+    task (of `regions`, or all). The region that finishes last closes the task record."""
     factory = session_factory()
     tasks_service.start(factory, task_id=task_id)
     settings: Settings = app.conf.loopledger_settings
@@ -79,20 +81,47 @@ def recompute_chunk(self: Task, task_id: str, low: str | None, high: str | None,
     factory = session_factory()
     with unit_of_work(factory) as session:
         done = maintain.recompute_chunk(session, low=low, high=high)
-    finished = tasks_service.count_chunk(factory, task_id=task_id, key=f"{low}..{high}", chunks=chunks)
-    if finished:
-        try:
+    if tasks_service.count_done(factory, task_id=task_id, stage=tasks_service.CHUNKS, key=f"{low}..{high}", total=chunks):
+        with _finishing_on_error(factory, task_id):
             with unit_of_work(factory) as session:
-                rest = maintain.catch_up(session)
-            tasks_service.report(factory, task_id=task_id, progress=0.9, message="refreshing metric parts")
-            parts = metrics_service.refresh(factory, slugs=regions or None)
-        except TRANSIENT:
-            raise
-        except Exception as exc:
-            tasks_service.finish(factory, task_id=task_id, error=f"{type(exc).__name__}: {exc}")
-            raise
-        tasks_service.finish(factory, task_id=task_id, result={"chunks": chunks, "to_seq": rest.to_seq, "metric_parts": parts})
+                maintain.catch_up(session)
+                slugs = regions or [r.slug for r in regions_service.get_all(session)]
+            if not slugs:
+                _finish_recompute(factory, task_id)
+            else:
+                group(recompute_region.s(task_id, slug, len(slugs)) for slug in slugs).apply_async()
     return dataclasses.asdict(done)
+
+
+@app.task(name=RECOMPUTE_REGION, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_jitter=True, max_retries=5)
+def recompute_region(self: Task, task_id: str, slug: str, regions: int) -> int:
+    """One region's metric parts, anew; idempotent."""
+    factory = session_factory()
+    with _finishing_on_error(factory, task_id):
+        parts = metrics_service.refresh(factory, slugs=[slug])
+        if tasks_service.count_done(factory, task_id=task_id, stage=tasks_service.REGIONS, key=slug, total=regions, written=parts):
+            _finish_recompute(factory, task_id)
+    return parts
+
+
+@contextlib.contextmanager
+def _finishing_on_error(factory: sessionmaker[Session], task_id: str) -> Iterator[None]:
+    """A transient error is retried by Celery; any other fails the task record, then propagates."""
+    try:
+        yield
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        tasks_service.finish(factory, task_id=task_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def _finish_recompute(factory: sessionmaker[Session], task_id: str) -> None:
+    chunks = tasks_service.done_counts(factory, task_id=task_id, stage=tasks_service.CHUNKS)
+    parts = tasks_service.done_counts(factory, task_id=task_id, stage=tasks_service.REGIONS)
+    with factory() as session:
+        to_seq = maintain.position(session)
+    tasks_service.finish(factory, task_id=task_id, result={"chunks": len(chunks), "to_seq": to_seq, "metric_parts": sum(parts.values())})
 
 
 @app.task(name=SWEEP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -53,19 +54,41 @@ def finish(factory: sessionmaker[Session], *, task_id: str, result: dict[str, An
             record.progress = 1.0
 
 
-def count_chunk(factory: sessionmaker[Session], *, task_id: str, key: str, chunks: int) -> bool:
-    """Record that one chunk of a task is done (a redelivered chunk counts once); True for the
-    call that completes the set, which then finishes the task. The row lock makes the count exact
-    when chunks finish at the same moment on different workers."""
+def count_done(factory: sessionmaker[Session], *, task_id: str, stage: Stage, key: str, total: int, written: int = 0) -> bool:
+    """Record that one piece of a stage of a task is done (a redelivered piece counts once); True
+    for the call that completes the stage, which then starts the next one or finishes the task.
+    The row lock makes the count exact when pieces finish at the same moment on different workers."""
     with unit_of_work(factory) as session:
         record = session.get(TaskRecord, task_id, with_for_update=True)
         if record is None:
             return False
-        done = sorted({*(record.result or {}).get("chunks_done", []), key})
-        record.result = {**(record.result or {}), "chunks_done": done}
-        record.progress = round(0.8 * len(done) / chunks, 4)
-        record.message = f"{len(done)} of {chunks} chunks recomputed"
-        return len(done) == chunks and record.state == "running"
+        result = dict(record.result or {})
+        done = {**result.get(f"{stage.name}_done", {}), key: written}
+        result[f"{stage.name}_done"] = done
+        record.result = result
+        record.progress = round(stage.start + (stage.end - stage.start) * len(done) / total, 4)
+        record.message = f"{len(done)} of {total} {stage.name} {stage.verb}"
+        return len(done) == total and record.state == "running"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A stage of a task split into pieces, and the part of the progress bar it fills."""
+
+    name: str
+    verb: str
+    start: float
+    end: float
+
+
+CHUNKS = Stage("chunks", "recomputed", 0.0, 0.5)
+REGIONS = Stage("regions", "refreshed", 0.5, 1.0)
+
+
+def done_counts(factory: sessionmaker[Session], *, task_id: str, stage: Stage) -> dict[str, int]:
+    with factory() as session:
+        record = session.get(TaskRecord, task_id)
+        return {} if record is None else dict((record.result or {}).get(f"{stage.name}_done", {}))
 
 
 def public(record: TaskRecord) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 # Redis gives an unacknowledged message back after this long; small so the test does not wait an hour.
 VISIBILITY_TIMEOUT_SECONDS = 5
+REGIONS = {"daejeon": "KR-30", "seoul": "KR-11"}
 
 
 def _assert_liquidity_equals_a_fresh_derivation(database_url: str) -> tuple[int, int, int]:
@@ -44,6 +46,8 @@ def test_sigkill_during_a_recompute_loses_nothing(api: ApiFactory, workers: Work
     a new worker runs them, the last one closes the task, and the liquidity table equals a
     from-scratch derivation of the ledger."""
     client = api(redis_url)
+    for slug, subdivision in REGIONS.items():
+        assert client.put(f"/v1/regions/{slug}", json={"name": slug, "members": [{"country": "KR", "subdivision": subdivision}]}).is_success
     head = post_events(client, synthetic_ledger(firms=180, vcs=6))
     first = workers.start(redis_url, visibility_timeout_seconds=VISIBILITY_TIMEOUT_SECONDS)
     workers.wait(caught_up(client, head), 120, what=f"liquidity to reach seq {head}")
@@ -66,8 +70,20 @@ def test_sigkill_during_a_recompute_loses_nothing(api: ApiFactory, workers: Work
     done = workers.wait(finished, 90, what="the redelivered recompute to finish")
     assert done["state"] == "succeeded", done
     assert len(done["result"]["chunks_done"]) == done["result"]["chunks"] > 1, done
+    # The second stage: one task per region, each region's parts written once more.
+    assert set(done["result"]["regions_done"]) == set(REGIONS), done
+    assert done["result"]["metric_parts"] == sum(done["result"]["regions_done"].values()) > 0, done
     workers.wait(caught_up(client, head), 30, what="lag 0 after the recompute")
 
     rows, position, log_head = _assert_liquidity_equals_a_fresh_derivation(postgres_url)
     assert (position, log_head) == (head, head)
     assert rows > 100
+    # What the parts serve equals what is computed when asked (as of now: on demand, same log).
+    period = {"from": "2000-01-01", "to": "2020-12-31"}
+    now = dt.datetime.now(dt.UTC).isoformat()
+    for slug in REGIONS:
+        stored = client.get(f"/v1/regions/{slug}/metrics", params=period).json()
+        asked = client.get(f"/v1/regions/{slug}/metrics", params=period | {"as_of": now}).json()
+        assert (stored["seq"], stored["stale"]) == (head, False), stored
+        envelope = {"as_of", "computed_at", "stale", "seq"}
+        assert {k: v for k, v in stored.items() if k not in envelope} == {k: v for k, v in asked.items() if k not in envelope}
