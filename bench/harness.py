@@ -483,30 +483,88 @@ def machine() -> dict[str, Any]:
     }
 
 
+_FORMATS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+    (
+        "single-event POST, 16 clients",
+        lambda r: (
+            f"{r['single_posts']['events_per_second']:,}/s, p50 {r['single_posts']['p50_ms']} ms, p99 {r['single_posts']['p99_ms']} ms"
+        ),
+    ),
+    ("batch ingest (1,000-event batches)", lambda r: f"{r['batch_ingest']['events_per_second']:,}/s"),
+    ("catch-up after the batches", lambda r: f"{r['catch_up_after_batches']['seconds']} s"),
+    (
+        "Crunchbase-layout import",
+        lambda r: "{rows:,} rows in {seconds} s ({rows_per_second:,} rows/s)".format(**r["crunchbase_import"]),
+    ),
+    (
+        "full recompute",
+        lambda r: (
+            f"{r['full_recompute']['seconds']} s ({r['full_recompute']['chunks']} chunks, {r['full_recompute']['metric_parts']} parts)"
+        ),
+    ),
+    (
+        "baseline (pandas + networkx)",
+        lambda r: f"{r['baseline']['seconds']} s, {r['baseline']['hops']:,} hops; agree: {r['baseline']['agree']}",
+    ),
+    ("recompute vs baseline", lambda r: f"{r['speed_ratio_recompute_vs_baseline']}x"),
+    (
+        "freshness: chain / metric p95",
+        lambda r: f"{r['freshness']['chain_p95_ms']} ms / {r['freshness']['metric_p95_ms']} ms",
+    ),
+    (
+        "chain query p50/p95 down",
+        lambda r: f"{r['chains']['downstream']['p50_ms']} / {r['chains']['downstream']['p95_ms']} ms",
+    ),
+    ("chain query p50/p95 up", lambda r: f"{r['chains']['upstream']['p50_ms']} / {r['chains']['upstream']['p95_ms']} ms"),
+    ("metric set cold / cached", lambda r: f"{r['metrics']['cold_p50_ms']} / {r['metrics']['cached_p50_ms']} ms"),
+    ("30-year series, compare", lambda r: f"{r['metrics']['series_30y_p50_ms']} ms, {r['metrics']['compare_ms']} ms"),
+    ("peak RSS API / worker", lambda r: f"{r['peak_rss_mb']['api']} / {r['peak_rss_mb']['worker']} MB"),
+]
+
+
+def _rows(r: dict[str, Any]) -> list[tuple[str, str]]:
+    """The rows a run (possibly stopped early) has figures for."""
+    out = []
+    for name, show in _FORMATS:
+        try:
+            value = show(r)
+        except KeyError:
+            continue
+        if name.startswith("batch ingest") and "of" in r["batch_ingest"]:
+            value += f" (stopped at {r['batch_ingest']['events']:,} of {r['batch_ingest']['of']:,} events)"
+        out.append((name, value))
+    return out
+
+
 def table(r: dict[str, Any]) -> str:
-    rows = [
-        (
-            "single-event POST, 16 clients",
-            f"{r['single_posts']['events_per_second']:,}/s, p50 {r['single_posts']['p50_ms']} ms, p99 {r['single_posts']['p99_ms']} ms",
-        ),
-        ("batch ingest (1,000-event batches)", f"{r['batch_ingest']['events_per_second']:,}/s"),
-        ("catch-up after the batches", f"{r['catch_up_after_batches']['seconds']} s"),
-        (
-            "Crunchbase-layout import",
-            "{rows:,} rows in {seconds} s ({rows_per_second:,} rows/s)".format(**r["crunchbase_import"]),
-        ),
-        (
-            "full recompute",
-            f"{r['full_recompute']['seconds']} s ({r['full_recompute']['chunks']} chunks, {r['full_recompute']['metric_parts']} parts)",
-        ),
-        ("baseline (pandas + networkx)", f"{r['baseline']['seconds']} s, {r['baseline']['hops']:,} hops; agree: {r['baseline']['agree']}"),
-        ("recompute vs baseline", f"{r['speed_ratio_recompute_vs_baseline']}x"),
-        ("freshness: chain / metric p95", f"{r['freshness']['chain_p95_ms']} ms / {r['freshness']['metric_p95_ms']} ms"),
-        ("chain query p50/p95 down", f"{r['chains']['downstream']['p50_ms']} / {r['chains']['downstream']['p95_ms']} ms"),
-        ("chain query p50/p95 up", f"{r['chains']['upstream']['p50_ms']} / {r['chains']['upstream']['p95_ms']} ms"),
-        ("metric set cold / cached", f"{r['metrics']['cold_p50_ms']} / {r['metrics']['cached_p50_ms']} ms"),
-        ("30-year series, compare", f"{r['metrics']['series_30y_p50_ms']} ms, {r['metrics']['compare_ms']} ms"),
-        ("peak RSS API / worker", f"{r['peak_rss_mb']['api']} / {r['peak_rss_mb']['worker']} MB"),
-    ]
+    rows = _rows(r)
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
+
+
+# ---- RESULTS.md -------------------------------------------------------------------------------
+
+TARGETS = {
+    "single-event POST, 16 clients": ">= 1,500 events/s, p99 <= 100 ms",
+    "batch ingest (1,000-event batches)": ">= 20,000 events/s",
+    "full recompute": "<= 60 s",
+    "baseline (pandas + networkx)": "equal numbers",
+    "recompute vs baseline": ">= 5x faster",
+    "freshness: chain / metric p95": "<= 2 s at 50 events/s",
+    "chain query p50/p95 down": "p95 <= 50 ms",
+    "chain query p50/p95 up": "p95 <= 50 ms",
+    "metric set cold / cached": "<= 500 ms / <= 10 ms",
+    "30-year series, compare": "<= 1 s",
+    "peak RSS API / worker": "<= 2 GB each",
+}
+
+
+def markdown(runs: list[dict[str, Any]]) -> str:
+    """A Markdown table: a row per measure, a column per run (size and commit), the target last.
+    A measure a stopped run did not reach reads "not reached"."""
+    columns = [(f"{r['size']} ({r.get('commit', 'before 865b2e4')})", dict(_rows(r))) for r in runs]
+    lines = ["| measure | " + " | ".join(c for c, _ in columns) + " | target (at 1M) |", "|---" * (len(columns) + 2) + "|"]
+    for name, _ in _FORMATS:
+        cells = [values.get(name, "not reached") for _, values in columns]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {TARGETS.get(name, '')} |")
+    return "\n".join(lines)

@@ -72,10 +72,6 @@ class Places:
         i = bisect.bisect_right(keys, (day, 2**63))
         return None if i == 0 else locations[i - 1]
 
-    def is_firm(self, actor_id: str) -> bool:
-        self.load([actor_id])
-        return self._history[actor_id] is not None
-
     def in_region(self, actor_id: str, day: dt.date, region: Sequence[dict[str, Any]]) -> bool:
         return matches(self.on(actor_id, day), region)
 

@@ -110,10 +110,13 @@ def answer_in(
     out: list[dict[str, Any] | None] = [None] * len(questions)
     missing: list[int] = []
     if as_of_seq is None:
-        stored = _stored(session, region, {q.window_years for q in questions})
+        windows = {q.window_years for q in questions}
+        first = _first_years(session, region, windows)
+        wanted = [years for q in questions if (years := _years(q.period))]
+        stored = _stored(session, region, windows, (min(y[0] for y in wanted), max(y[-1] for y in wanted))) if wanted and first else {}
         for i, q in enumerate(questions):
             years = _years(q.period)
-            parts = None if years is None else _parts_for(stored.get(q.window_years, {}), years)
+            parts = None if years is None else _parts_for(stored.get(q.window_years, {}), first.get(q.window_years), years)
             if parts is None:
                 missing.append(i)
                 continue
@@ -138,10 +141,29 @@ def answer_in(
     return [o for o in out if o is not None]
 
 
-def _stored(session: Session, region: Region, windows: set[int]) -> dict[int, dict[int, MetricPart]]:
+def _first_years(session: Session, region: Region, windows: set[int]) -> dict[int, int]:
+    """The first stored year of the region's parts, per window (none stored: absent)."""
+    rows = session.execute(
+        sa.select(MetricPart.window_years, sa.func.min(MetricPart.year))
+        .where(
+            MetricPart.region_slug == region.slug, MetricPart.region_revision == region.revision, col(MetricPart.window_years).in_(windows)
+        )
+        .group_by(MetricPart.window_years)
+    )
+    return {window: first for window, first in rows}
+
+
+def _stored(session: Session, region: Region, windows: set[int], years: tuple[int, int]) -> dict[int, dict[int, MetricPart]]:
+    """The region's stored parts of these windows for the years lo..hi (only those: a part holds a
+    year's cohort and can be large)."""
+    lo, hi = years
     rows = session.scalars(
         sa.select(MetricPart).where(
-            MetricPart.region_slug == region.slug, MetricPart.region_revision == region.revision, col(MetricPart.window_years).in_(windows)
+            MetricPart.region_slug == region.slug,
+            MetricPart.region_revision == region.revision,
+            col(MetricPart.window_years).in_(windows),
+            MetricPart.year >= lo,
+            MetricPart.year <= hi,
         )
     )
     out: dict[int, dict[int, MetricPart]] = {}
@@ -150,14 +172,11 @@ def _stored(session: Session, region: Region, windows: set[int]) -> dict[int, di
     return out
 
 
-def _parts_for(stored: dict[int, MetricPart], years: Sequence[int]) -> list[MetricPart] | None:
+def _parts_for(stored: dict[int, MetricPart], first: int | None, years: Sequence[int]) -> list[MetricPart] | None:
     """The stored parts of these years, treating years before the first stored one as empty (no
     fact of the region is older, see `refresh`); None when one is missing, or for years before
     1900, which are never stored."""
-    if not stored:
-        return None
-    first = min(stored)
-    if years[-1] < first or years[0] < DEFAULT_FROM.year:
+    if first is None or years[-1] < first or years[0] < DEFAULT_FROM.year:
         return None
     parts = [stored.get(y) for y in years if y >= first]
     return None if any(p is None for p in parts) else [p for p in parts if p is not None]
@@ -250,9 +269,9 @@ def refresh(
             data = RegionData(session, region.members, window_years=window_years, until=dt.date(today.year, 12, 31))
             # Parts start in 1970, or in the region's first year with facts when that is earlier.
             first = max(DEFAULT_FROM.year, min(FIRST_STORED_YEAR, data.first_year() or FIRST_STORED_YEAR))
-            stored = _stored(session, region, {window_years}).get(window_years, {})
-            complete = bool(stored) and min(stored) <= first
-            first = min([first, *stored])  # older stored parts too: the facts that made them may be retracted
+            stored = _first_years(session, region, {window_years}).get(window_years)
+            complete = stored is not None and stored <= first
+            first = min(first, stored or first)  # older stored parts too: the facts that made them may be retracted
             if from_year is not None and complete:
                 first = max(first, from_year)  # the earlier parts are stored and untouched
             years = list(range(first, today.year + 1))
@@ -343,5 +362,5 @@ def _refresh_between(factory: sessionmaker[Session], *, after: int, upto: int, t
 
 def _complete(session: Session, region: Region) -> bool:
     """Parts of the default window are stored for this definition of the region."""
-    stored = _stored(session, region, {DEFAULT_WINDOW}).get(DEFAULT_WINDOW, {})
-    return bool(stored) and min(stored) <= FIRST_STORED_YEAR
+    first = _first_years(session, region, {DEFAULT_WINDOW}).get(DEFAULT_WINDOW)
+    return first is not None and first <= FIRST_STORED_YEAR

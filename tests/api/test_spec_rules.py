@@ -198,3 +198,28 @@ def test_a_fund_hop_dated_past_the_liquidity_window_counts_in_its_own_year(clien
         assert metrics["hops_out"] == 1, (start, end)
     metrics = client.get("/v1/regions/dj/metrics", params={"from": "2000-01-01", "to": "2014-12-31"}).json()
     assert metrics["hops_out"] == 0
+
+
+def test_hop_flows_place_each_hop_by_its_source_on_the_liquidity_date(client: TestClient) -> None:
+    """a-mover, founded in KR-30, moved to KR-11 before its IPO: its founder's hop comes from
+    Seoul, though a-mover was once a Daejeon firm. b-stayer exits in Daejeon: its founder's hop
+    into Seoul comes from Daejeon. The matrix counts each hop once, in its source's row on the
+    liquidity date, and one firm's exit outside the region must not hide another's."""
+    kr11 = {"country": "KR", "subdivision": "KR-11"}
+    post_batch(
+        client,
+        [
+            _founded("a-mover", "2000-01-01", [_person("pm")]),
+            _founded("b-stayer", "2000-01-01", [_person("ps")]),
+            _event("firm.relocated", "2003-01-01", {"firm": "a-mover", "location": kr11}),
+            _ipo("a-mover", "2004-01-01"),
+            _ipo("b-stayer", "2005-01-01"),
+            _event("firm.founded", "2006-01-01", {"firm": {"id": "in-seoul", "name": "S"}, "location": kr11, "founders": ["ps"]}),
+            _founded("in-daejeon", "2006-06-01", ["pm"]),
+        ],
+    )
+    catch_up(client)
+    put_regions(client, {"daejeon": {"name": "Daejeon", "members": [KR30]}, "seoul": {"name": "Seoul", "members": [kr11]}})
+    compared = client.get("/v1/compare", params={"regions": "daejeon,seoul", "from": "2000-01-01", "to": "2010-12-31"})
+    assert compared.status_code == 200, compared.text
+    assert compared.json()["hop_flows"] == {"daejeon": {"daejeon": 0, "seoul": 1}, "seoul": {"daejeon": 1, "seoul": 0}}
