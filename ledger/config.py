@@ -21,3 +21,6 @@ class Settings(BaseSettings):
     sweep_interval_seconds: float = 15.0
     # A full recompute runs as this many chunks of actors, side by side on the workers there are.
     recompute_chunks: int = 4
+    # A catch-up that ends this many events or more behind the log (a bulk load is under way)
+    # leaves the metric parts to the catch-up that follows.
+    metrics_refresh_max_backlog: int = 2000

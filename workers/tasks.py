@@ -55,6 +55,15 @@ def catch_up(self: Task) -> dict[str, Any]:
             record = tasks_service.create(session, kind="catch_up", params={}, state="succeeded")
             record.progress, record.result, record.attempts = 1.0, dataclasses.asdict(done), 1
             record.started_at = record.finished_at = record.created_at
+    settings: Settings = app.conf.loopledger_settings
+    with factory() as session:
+        backlog = events_service.head_seq(session) - maintain.position(session)
+    if backlog > settings.metrics_refresh_max_backlog:
+        # A load is under way: the events appended since this catch-up began have enqueued the
+        # next one. Refreshing parts now would be redone at once and takes the CPU the appends
+        # need; the parts say `stale` meanwhile.
+        log.info("catch-up %s; metric parts wait for the %d events behind it", done, backlog)
+        return {**dataclasses.asdict(done), "metric_parts": 0, "deferred": backlog}
     refreshed = metrics_service.refresh_after(factory)
     log.info("catch-up %s; %d metric parts refreshed", done, refreshed)
     return {**dataclasses.asdict(done), "metric_parts": refreshed}

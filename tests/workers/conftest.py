@@ -153,6 +153,7 @@ class Workers:
         sweep_interval_seconds: float | None = None,
         visibility_timeout_seconds: int | None = None,
         ready_timeout: float = 60.0,
+        settings: dict[str, str] | None = None,
     ) -> Worker:
         # Only the settings chosen here: a developer's LOOPLEDGER_* variables or .env must not leak in.
         env = {k: v for k, v in os.environ.items() if not k.startswith("LOOPLEDGER_")}
@@ -167,6 +168,7 @@ class Workers:
             env["LOOPLEDGER_SWEEP_INTERVAL_SECONDS"] = str(sweep_interval_seconds)
         if visibility_timeout_seconds is not None:
             env["LOOPLEDGER_VISIBILITY_TIMEOUT_SECONDS"] = str(visibility_timeout_seconds)
+        env.update({f"LOOPLEDGER_{name.upper()}": value for name, value in (settings or {}).items()})
         command = [str(LOOPLEDGER), "worker", "--pool", "solo", *(["--beat"] if beat else [])]
         log = self.directory / f"worker-{len(self.started) + 1}.log"
         with log.open("wb") as out:

@@ -58,3 +58,33 @@ def test_a_burst_of_single_appends_coalesces_into_few_catch_ups(
     # Far below one per append: each catch-up covered several appends on average. (Here a single
     # POST takes ~40 ms, so d = 0.5 s spans ~12 appends; the factor leaves room for slower runners.)
     assert catch_ups <= BURST // 5, f"{catch_ups} catch-ups for {BURST} appends"
+
+
+def test_metric_parts_wait_for_a_bulk_load_to_settle_and_then_catch_up(api: ApiFactory, workers: Workers, redis_url: str) -> None:
+    """While batches keep arriving, a catch-up that ends far behind the log leaves the metric
+    parts alone (they would be redone at once); the catch-up after the last batch refreshes them,
+    so the region's set ends exact and not stale."""
+    workers.start(redis_url, settings={"metrics_refresh_max_backlog": "20"})
+    client = api(redis_url, dispatch_delay_seconds=0.05)
+    assert client.put("/v1/regions/daejeon", json={"name": "Daejeon", "members": [{"country": "KR", "subdivision": "KR-30"}]}).is_success
+    head = 0
+    for batch in range(30):
+        events = [
+            {
+                "type": "firm.founded",
+                "occurred_on": "2001-02-03",
+                "data": {"firm": {"id": f"f{batch}-{i}", "name": f"F{batch}-{i}"}, "location": {"country": "KR", "subdivision": "KR-30"}},
+            }
+            for i in range(50)
+        ]
+        response = client.post("/v1/events/batch", json={"events": events})
+        assert response.status_code == 201, response.text
+        head = response.json()["results"][-1]["seq"]
+
+    def fresh() -> dict[str, object] | None:
+        body = client.get("/v1/regions/daejeon/metrics", params={"from": "2001-01-01", "to": "2001-12-31"}).json()
+        return body if body["seq"] == head and not body["stale"] else None
+
+    body = workers.wait(fresh, 120, what=f"the stored parts to reach seq {head}")
+    assert body["firms_founded"] == 1500
+    assert "metric parts wait for the" in workers.logs(), workers.logs()
