@@ -16,14 +16,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlmodel import SQLModel, col
+from sqlmodel import SQLModel
 
 from ledger.actors.models import Actor
-from ledger.db import bulk_insert
+from ledger.db import KeySet, bulk_insert
 from ledger.events.models import EventRow
 from ledger.projections.models import Closure, FirmFounding
 
-_CHUNK = 500
 _INSERT_CHUNK = 5000
 
 
@@ -61,22 +60,24 @@ class LedgerState:
     def prefetch(self, actor_ids: Iterable[str]) -> None:
         """Load what is known of many actors at once (the ones a batch names)."""
         wanted = sorted({a for a in actor_ids if a not in self._actors})
-        for i in range(0, len(wanted), _CHUNK):
-            chunk = wanted[i : i + _CHUNK]
+        keys = KeySet(self.session)
+        for chunk in keys.chunks(wanted):
             for key in chunk:
                 self._actors[key] = None
                 self._founded.setdefault(key, None)
                 self._closed.setdefault(key, None)
-            for row in self.session.scalars(sa.select(Actor).where(col(Actor.id).in_(chunk))):
-                self._actors[row.id] = Facts(row.id, row.type, row.name, row.kind, row.country, row.subdivision, row.city)
-            for firm, on, seq in self.session.execute(
-                sa.select(FirmFounding.firm_id, FirmFounding.founded_on, FirmFounding.event_seq).where(col(FirmFounding.firm_id).in_(chunk))
-            ):
+            # Columns, not ORM objects: a batch reads thousands of actors.
+            actors = sa.select(Actor.id, Actor.type, Actor.name, Actor.kind, Actor.country, Actor.subdivision, Actor.city)
+            for row in self.session.execute(actors.where(keys.has(Actor.id, chunk))).all():
+                self._actors[row[0]] = Facts(*row)
+            founded = sa.select(FirmFounding.firm_id, FirmFounding.founded_on, FirmFounding.event_seq)
+            for firm, on, seq in self.session.execute(founded.where(keys.has(FirmFounding.firm_id, chunk))).all():
                 self._founded[firm] = Founded(on, seq)
-            for firm, closed in self.session.execute(
-                sa.select(Closure.firm_id, sa.func.min(Closure.closed_on)).where(col(Closure.firm_id).in_(chunk)).group_by(Closure.firm_id)
-            ):
-                self._closed[firm] = closed
+            closed = (
+                sa.select(Closure.firm_id, sa.func.min(Closure.closed_on)).where(keys.has(Closure.firm_id, chunk)).group_by(Closure.firm_id)
+            )
+            for firm, on in self.session.execute(closed).all():
+                self._closed[firm] = on
 
     def actor(self, actor_id: str) -> Facts | None:
         if actor_id not in self._actors:
