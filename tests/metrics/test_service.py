@@ -170,3 +170,22 @@ def test_new_events_recompute_only_the_regions_they_touch(
     daejeon, seoul = _computed(session_factory, "daejeon"), _computed(session_factory, "seoul")
     post("fx.rate", "2013-01-01", {"currency": "KRW", "usd_per_unit": "0.00090"})
     assert all(_computed(session_factory, slug)[2013][1] > was[2013][1] for slug, was in (("daejeon", daejeon), ("seoul", seoul)))
+
+
+def test_parts_start_at_the_region_s_first_fact_when_it_is_before_1970(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    """A firm founded in 1965: the stored parts reach back to 1965, so a question about the 1960s
+    is served from them (and counts the firm), not computed again on every read."""
+    client.put("/v1/regions/daejeon", json={"name": "Daejeon", "members": [{"country": "KR", "subdivision": "KR-30"}]})
+    founded = {
+        "type": "firm.founded",
+        "occurred_on": "1965-05-01",
+        "data": {"firm": {"id": "old", "name": "Old"}, "location": {"country": "KR", "subdivision": "KR-30"}},
+    }
+    assert client.post("/v1/events", json=founded).status_code == 201
+    _caught_up(session_factory)
+    stored = _computed(session_factory, "daejeon")
+    assert min(stored) == 1965
+    sixties = metrics_service.Question(Period(dt.date(1960, 1, 1), dt.date(1969, 12, 31)), 10)
+    (body,) = metrics_service.answer(session_factory, slug="daejeon", questions=[sixties])
+    assert body["firms_founded"] == 1
+    assert body["computed_at"] == min(at for year, (_, at) in stored.items() if year <= 1969)
