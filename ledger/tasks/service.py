@@ -54,23 +54,6 @@ def finish(factory: sessionmaker[Session], *, task_id: str, result: dict[str, An
             record.progress = 1.0
 
 
-def count_done(factory: sessionmaker[Session], *, task_id: str, stage: Stage, key: str, total: int, written: int = 0) -> bool:
-    """Record that one piece of a stage of a task is done (a redelivered piece counts once); True
-    for the call that completes the stage, which then starts the next one or finishes the task.
-    The row lock makes the count exact when pieces finish at the same moment on different workers."""
-    with unit_of_work(factory) as session:
-        record = session.get(TaskRecord, task_id, with_for_update=True)
-        if record is None:
-            return False
-        result = dict(record.result or {})
-        done = {**result.get(f"{stage.name}_done", {}), key: written}
-        result[f"{stage.name}_done"] = done
-        record.result = result
-        record.progress = round(stage.start + (stage.end - stage.start) * len(done) / total, 4)
-        record.message = f"{len(done)} of {total} {stage.name} {stage.verb}"
-        return len(done) == total and record.state == "running"
-
-
 @dataclass(frozen=True)
 class Stage:
     """A stage of a task split into pieces, and the part of the progress bar it fills."""
@@ -83,6 +66,25 @@ class Stage:
 
 CHUNKS = Stage("chunks", "recomputed", 0.0, 0.5)
 REGIONS = Stage("regions", "refreshed", 0.5, 1.0)
+
+
+def count_done(factory: sessionmaker[Session], *, task_id: str, stage: Stage, key: str, total: int, written: int = 0) -> bool:
+    """Record that one piece of a stage of a task is done (a redelivered piece counts once). True
+    when the stage is complete and the task still running: the caller then starts the next stage
+    or finishes the task. A redelivered last piece gets True again, so a worker killed between
+    counting and starting the next stage does not leave the task running for ever (the stages
+    are idempotent). The row lock makes the count exact when pieces finish at the same moment."""
+    with unit_of_work(factory) as session:
+        record = session.get(TaskRecord, task_id, with_for_update=True)
+        if record is None:
+            return False
+        result = dict(record.result or {})
+        done = {**result.get(f"{stage.name}_done", {}), key: written}
+        result[f"{stage.name}_done"] = done
+        record.result = result
+        record.progress = round(stage.start + (stage.end - stage.start) * len(done) / total, 4)
+        record.message = f"{len(done)} of {total} {stage.name} {stage.verb}"
+        return len(done) == total and record.state == "running"
 
 
 def done_counts(factory: sessionmaker[Session], *, task_id: str, stage: Stage) -> dict[str, int]:
