@@ -57,7 +57,7 @@ def catch_up(self: Task) -> dict[str, Any]:
             record.started_at = record.finished_at = record.created_at
     settings: Settings = app.conf.loopledger_settings
     with factory() as session:
-        backlog = events_service.head_seq(session) - maintain.position(session)
+        backlog = maintain.lag(session)
     if backlog > settings.metrics_refresh_max_backlog:
         # A load is under way: the events appended since this catch-up began have enqueued the
         # next one. Refreshing parts now would be redone at once and takes the CPU the appends
@@ -130,7 +130,8 @@ def _finish_recompute(factory: sessionmaker[Session], task_id: str) -> None:
     parts = tasks_service.done_counts(factory, task_id=task_id, stage=tasks_service.REGIONS)
     with factory() as session:
         to_seq = maintain.position(session)
-    tasks_service.finish(factory, task_id=task_id, result={"chunks": len(chunks), "to_seq": to_seq, "metric_parts": sum(parts.values())})
+    result = {"chunks": len(chunks), "to_seq": to_seq, "metric_parts": sum(parts.values())}
+    tasks_service.finish(factory, task_id=task_id, result=result)
 
 
 @app.task(name=SWEEP)

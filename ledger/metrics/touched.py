@@ -146,15 +146,7 @@ class _Walk:
     def locations(self, firms: set[str]) -> set[LocationT]:
         """Every place the firms were ever founded or moved to, retracted rows included (a
         retracted founding or move changes the region it pointed to)."""
-        out: set[LocationT] = set()
-        tables = [m.FirmFounding.__table__, m.Relocation.__table__]  # type: ignore[attr-defined]
-        for table in [*tables, *(ARCHIVES[t.name] for t in tables)]:
-            for chunk in self.keys.chunks(firms):
-                rows = self.session.execute(
-                    sa.select(table.c.country, table.c.subdivision, table.c.city).where(self.keys.has(table.c.firm_id, chunk)).distinct()
-                )
-                out.update((country, subdivision, city) for country, subdivision, city in rows if country is not None)
-        return out
+        return self._places([m.FirmFounding.__table__, m.Relocation.__table__], "firm_id", firms)  # type: ignore[attr-defined]
 
     def ever_unlocated(self, firms: set[str]) -> bool:
         """Whether one of the firms was founded without a location (retracted foundings too)."""
@@ -166,11 +158,15 @@ class _Walk:
         return False
 
     def registered(self, actors: set[str]) -> set[LocationT]:
+        return self._places([Actor.__table__], "id", actors)  # type: ignore[attr-defined]
+
+    def _places(self, tables: list[sa.Table], key: str, ids: set[str]) -> set[LocationT]:
+        """The distinct known locations of these ids in the tables and their archive twins."""
         out: set[LocationT] = set()
-        for table in (Actor.__table__, ARCHIVES["actor"]):  # type: ignore[attr-defined]
-            for chunk in self.keys.chunks(actors):
+        for table in [*tables, *(ARCHIVES[t.name] for t in tables)]:
+            for chunk in self.keys.chunks(ids):
                 rows = self.session.execute(
-                    sa.select(table.c.country, table.c.subdivision, table.c.city).where(self.keys.has(table.c.id, chunk)).distinct()
+                    sa.select(table.c.country, table.c.subdivision, table.c.city).where(self.keys.has(table.c[key], chunk)).distinct()
                 )
                 out.update((country, subdivision, city) for country, subdivision, city in rows if country is not None)
         return out
