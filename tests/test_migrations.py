@@ -112,3 +112,27 @@ def _seed_one_event(conn: sa.Connection) -> None:
         "INSERT INTO event (seq, event_id, type, occurred_on, recorded_at, data, body_hash, chain_hash) "
         f"VALUES (1, '{uuid.uuid4()}', 'fx.rate', '2020-01-01', '2020-01-01 00:00:00', '{{}}', '{'0' * 64}', '{'0' * 64}')"
     )
+
+
+def _replace_first_event_at_seq_2(conn: sa.Connection) -> None:
+    conn.exec_driver_sql(
+        "INSERT OR REPLACE INTO event (seq, event_id, type, occurred_on, recorded_at, data, body_hash, chain_hash) "
+        "SELECT 2, event_id, type, occurred_on, recorded_at, data, body_hash, chain_hash FROM event WHERE seq = 1"
+    )
+
+
+def test_sqlite_insert_guard_comes_and_goes_with_0006(empty_sqlite_engine: Engine) -> None:
+    # Before 0006 a REPLACE silently deletes the stored row: no delete trigger fires for it.
+    migrate.upgrade(empty_sqlite_engine, "0005")
+    with empty_sqlite_engine.begin() as conn:
+        _seed_one_event(conn)
+        _replace_first_event_at_seq_2(conn)
+        assert conn.exec_driver_sql("SELECT seq FROM event").scalars().all() == [2]
+
+    migrate.upgrade(empty_sqlite_engine, "0006")
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"), empty_sqlite_engine.begin() as conn:
+        conn.exec_driver_sql("REPLACE INTO event SELECT * FROM event")
+
+    _downgrade(empty_sqlite_engine, "0005")
+    with empty_sqlite_engine.begin() as conn:
+        assert conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE name = 'event_no_replace'").all() == []

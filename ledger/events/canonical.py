@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -12,6 +13,19 @@ from ledger.events.schemas import Event
 def canonical_body(event: Event) -> dict[str, Any]:
     """The envelope without event_id, nulls dropped: two spellings of one fact compare equal."""
     return event.model_dump(mode="json", exclude_none=True, exclude={"event_id"})
+
+
+def stored_body(*, type: str, occurred_on: dt.date, source: str | None, data: dict[str, Any]) -> dict[str, Any]:
+    """The canonical body of a stored row, put back together from the columns it was split into."""
+    body: dict[str, Any] = {"type": type, "occurred_on": occurred_on.isoformat(), "data": data}
+    if source is not None:
+        body["source"] = source
+    return body
+
+
+def same_body(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    # Compared as canonical text, not as dicts: Python finds True == 1 and 1 == 1.0, the hash does not.
+    return _dumps(first) == _dumps(second)
 
 
 def _dumps(value: Any) -> str:

@@ -61,7 +61,7 @@ def append(
     batch = len(events) > 1 if indexed is None else indexed
     invalid: list[ErrorItem] = []
     conflicts: list[ErrorItem] = []
-    in_batch: dict[str, tuple[str, Appended]] = {}
+    in_batch: dict[str, tuple[dict[str, Any], Appended]] = {}
     results: list[Appended] = []
     known = _stored_many(session, [str(e.event_id) for e in events if e.event_id is not None])
     # The head advances in these locals and is written back once (attribute sets on the ORM row
@@ -78,8 +78,8 @@ def append(
         event_id = str(event.event_id) if event.event_id is not None else str(uuid.uuid4())
         previous = in_batch.get(event_id) or known.get(event_id)
         if previous is not None:
-            prev_hash, prev = previous
-            if prev_hash != digest:
+            prev_body, prev = previous
+            if not canonical.same_body(body, prev_body):
                 conflicts.append(
                     ErrorItem((*prefix, "event_id"), f"event_id {event_id} is already used (seq {prev.seq}) with a different body")
                 )
@@ -112,7 +112,7 @@ def append(
         projections_apply.apply(state, event, seq, plan)
         last_seq, last_hash = seq, chained
         done = Appended(event_id, seq, recorded_at, duplicate=False)
-        in_batch[event_id] = (digest, done)
+        in_batch[event_id] = (body, done)
         results.append(done)
 
     if invalid:
@@ -126,18 +126,24 @@ def append(
     return results
 
 
-def _stored_many(session: Session, event_ids: Sequence[str]) -> dict[str, tuple[str, Appended]]:
-    """Body hash and original answer of each already stored event_id (the idempotency keys)."""
-    found: dict[str, tuple[str, Appended]] = {}
+def _stored_many(session: Session, event_ids: Sequence[str]) -> dict[str, tuple[dict[str, Any], Appended]]:
+    """Stored body and original answer of each already stored event_id (the idempotency keys).
+
+    A replay is compared with the stored body itself, not with its stored hash: a body changed
+    behind the application's back (hash left alone) then makes the replay a conflict instead of
+    confirming the changed row as the client's event.
+    """
+    found: dict[str, tuple[dict[str, Any], Appended]] = {}
     wanted = sorted(set(event_ids))
     for i in range(0, len(wanted), 500):
-        query = sa.select(EventRow.event_id, EventRow.body_hash, EventRow.seq, EventRow.recorded_at).where(
-            col(EventRow.event_id).in_(wanted[i : i + 500])
-        )
+        query = sa.select(
+            EventRow.event_id, EventRow.seq, EventRow.recorded_at, EventRow.type, EventRow.occurred_on, EventRow.source, EventRow.data
+        ).where(col(EventRow.event_id).in_(wanted[i : i + 500]))
         for row in session.execute(query):
             recorded_at = aware(row.recorded_at)
             assert recorded_at is not None
-            found[row.event_id] = (row.body_hash, Appended(row.event_id, row.seq, recorded_at, duplicate=True))
+            body = canonical.stored_body(type=row.type, occurred_on=row.occurred_on, source=row.source, data=row.data)
+            found[row.event_id] = (body, Appended(row.event_id, row.seq, recorded_at, duplicate=True))
     return found
 
 

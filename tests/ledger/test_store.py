@@ -17,6 +17,7 @@ from ledger.events import canonical
 from ledger.events import service as events_service
 from ledger.events.schemas import EVENT_ADAPTER, Event
 from tests.conftest import log_snapshot
+from tests.ledger.tamper import set_data, stored_data, tampering
 from tests.log_checks import assert_chain_intact, assert_recorded_at_never_decreases, log_rows
 
 
@@ -92,6 +93,28 @@ def test_conflicting_replay_consumes_no_seq(session_factory: sessionmaker[Sessio
     assert _seqs(session_factory) == [1, 2]
 
 
+def test_replay_is_compared_with_the_stored_body_not_its_hash(session_factory: sessionmaker[Session], database_url: str) -> None:
+    event_id = str(uuid.uuid4())
+    original = _fx("0.001", event_id=event_id)
+    _append(session_factory, [original, _fx("0.002")])
+    (replayed,) = _append(session_factory, [original])
+    assert (replayed.seq, replayed.duplicate) == (1, True)
+
+    # Changed behind the application's back, body_hash left as it was: the stored row is no
+    # longer the client's event, and the replay must not confirm it as one.
+    with tampering(database_url) as conn:
+        set_data(conn, 1, {**stored_data(conn, 1), "usd_per_unit": "0.5"})
+    with session_factory() as session:
+        before = log_snapshot(session)
+
+    with pytest.raises(Conflict, match=f"event_id {event_id} is already used \\(seq 1\\) with a different body"):
+        _append(session_factory, [original])
+    with pytest.raises(Conflict):
+        _append(session_factory, [_fx("0.003"), original])
+    with session_factory() as session:
+        assert log_snapshot(session) == before
+
+
 @pytest.mark.parametrize(
     "statement",
     ["UPDATE event SET source = 'tampered' WHERE seq = 1", "DELETE FROM event WHERE seq = 1", "DELETE FROM event"],
@@ -117,6 +140,51 @@ def test_postgresql_refuses_truncate_of_the_log(postgres_url: str) -> None:
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as conn:
             conn.exec_driver_sql("TRUNCATE event CASCADE")
         assert _seqs(factory) == [1]
+    finally:
+        engine.dispose()
+
+
+_EVENT_COLUMNS = "seq, event_id, type, occurred_on, recorded_at, source, data, body_hash, chain_hash"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "REPLACE INTO event SELECT * FROM event WHERE seq = 1",
+        # Same seq, another event_id: REPLACE would delete the stored fact and put this one in its place.
+        f"INSERT OR REPLACE INTO event ({_EVENT_COLUMNS}) SELECT seq, '{uuid.uuid4()}', type, occurred_on, recorded_at, "
+        "'tampered', data, body_hash, chain_hash FROM event WHERE seq = 1",
+        # Same event_id at a new seq: the stored row would go, the id would move.
+        f"INSERT OR REPLACE INTO event ({_EVENT_COLUMNS}) SELECT 3, event_id, type, occurred_on, recorded_at, "
+        "source, data, body_hash, chain_hash FROM event WHERE seq = 1",
+    ],
+    ids=["replace-same-row", "replace-seq", "replace-event-id"],
+)
+def test_sqlite_refuses_to_replace_a_stored_event(sqlite_url: str, statement: str) -> None:
+    engine = create_db_engine(sqlite_url)
+    factory = make_session_factory(engine)
+    try:
+        _append(factory, [_fx("0.001"), _fx("0.002")])
+        with factory() as session:
+            before = log_snapshot(session)
+
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), unit_of_work(factory) as session:
+            session.execute(sa.text(statement))
+
+        with factory() as session:
+            assert log_snapshot(session) == before
+            assert session.scalar(sa.text("SELECT source FROM event WHERE seq = 1")) is None
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_syncs_the_wal_at_every_commit(sqlite_url: str) -> None:
+    # An acknowledged append must survive a power cut: synchronous=FULL (2), not NORMAL (1).
+    engine = create_db_engine(sqlite_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
     finally:
         engine.dispose()
 
