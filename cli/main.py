@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cli import transfer
 from ledger import migrate
 from ledger.config import Settings
-from ledger.db import create_db_engine, make_session_factory, unit_of_work
+from ledger.db import create_db_engine, make_session_factory, read_snapshot, unit_of_work
 from ledger.errors import LedgerError
 
 app = typer.Typer(help="loopledger: venture lifecycles, recycling chains, regional loop metrics.", no_args_is_help=True)
@@ -108,6 +108,33 @@ def rebuild() -> None:
         with unit_of_work(factory) as session:
             count = replay(session, progress=report)
     console.print(f"rebuilt projections from {count} events")
+
+
+@app.command()
+def verify() -> None:
+    """Check the event log: every body against its hash, the hash chain, gap-free seq, the head, the watermarks."""
+    from ledger.events import integrity
+
+    settings = Settings()
+    _require_schema(settings)
+    engine = create_db_engine(settings.database_url)
+    try:
+        # On a terminal only: a log file or a pipe gets the verdict alone.
+        columns = (TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        bar = Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
+        with bar, read_snapshot(make_session_factory(engine)) as session:
+            task = bar.add_task("verify", total=None)
+
+            def report(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            result = integrity.verify(session, progress=report)
+    finally:
+        engine.dispose()
+    if result.problem is not None:
+        err.print(result.problem, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    console.print(f"ok, {result.events} events", highlight=False)
 
 
 @app.command()
