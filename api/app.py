@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import sqlalchemy as sa
 from fastapi import FastAPI
 
-from api import problems
+from api import problems, security
 from api.limits import BodySizeLimit
 from api.routes import actors, chains, events, health, imports, regions, status, tasks
 from ledger.config import Settings
 from ledger.db import create_db_engine, make_session_factory
 from ledger.events.group import GroupCommitter
+from ledger.keys import service as keys_service
+from ledger.keys.service import Scope
 from workers.app import create_celery
 from workers.dispatch import Dispatcher
+
+OPERATOR_KEY_NAME = "admin-from-env"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -23,6 +28,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        operator_key = settings.operator_key()
+        if operator_key is not None:
+            try:
+                with app.state.session_factory() as session, session.begin():
+                    keys_service.ensure(session, name=OPERATOR_KEY_NAME, scope=Scope.admin, key=operator_key)
+            except sa.exc.IntegrityError:
+                pass  # another server process stored the same key at the same moment
         yield
         app.state.committer.close()
         engine.dispose()
@@ -39,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.committer = GroupCommitter(app.state.session_factory, future_tolerance_days=settings.future_tolerance_days)
     app.state.dispatcher = Dispatcher(create_celery(settings, publisher=True), app.state.session_factory, settings)
     problems.install(app)
+    security.install(app)
     app.include_router(events.router)
     app.include_router(chains.router)
     app.include_router(actors.router)

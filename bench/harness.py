@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import random
+import secrets
 import shutil
 import signal
 import subprocess
@@ -56,8 +57,19 @@ def fresh_database(name: str) -> Iterator[str]:
     yield _db_url(name)
 
 
+# The API stores this as its operator (admin) key at start-up, as docker-compose does.
+ADMIN_KEY = "ll_bench-" + secrets.token_urlsafe(32)
+AUTH = {"Authorization": f"Bearer {ADMIN_KEY}"}
+
+
 def _env(database_url: str) -> dict[str, str]:
-    return {**os.environ, "LOOPLEDGER_DATABASE_URL": database_url, "LOOPLEDGER_BROKER_URL": REDIS, "LOOPLEDGER_LOG_LEVEL": "warning"}
+    return {
+        **os.environ,
+        "LOOPLEDGER_DATABASE_URL": database_url,
+        "LOOPLEDGER_BROKER_URL": REDIS,
+        "LOOPLEDGER_LOG_LEVEL": "warning",
+        "LOOPLEDGER_ADMIN_KEY": ADMIN_KEY,
+    }
 
 
 def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -80,7 +92,7 @@ class Stack:
             [PYTHON, "-m", "cli.main", "worker", "--pool", "prefork", "--concurrency", "2", "--beat"],
             cwd=ROOT, env=env, stdout=(logs / "worker.log").open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-        self.client = httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=600)
+        self.client = httpx.Client(headers=AUTH, base_url=f"http://127.0.0.1:{PORT}", timeout=600)
         wait(lambda: self._ready(), 60, "the API to be ready")
 
     def _ready(self) -> bool:
@@ -237,7 +249,7 @@ def freshness(client: httpx.Client, pairs: list[tuple[str, str]], region: str, r
     base = client.base_url
 
     def chain_lag(seq: int, sent: float, firm: str) -> float:
-        with httpx.Client(base_url=base, timeout=600) as reader:
+        with httpx.Client(headers=AUTH, base_url=base, timeout=600) as reader:
             while True:
                 body = reader.get(f"/v1/chains/{firm}", params={"direction": "upstream", "max_depth": 1, "limit": 1}).json()
                 if body["seq"] >= seq:
@@ -423,7 +435,9 @@ def run(size: str, *, keep: bool = False) -> dict[str, Any]:
                 _firm_id(e) for e in events if e["type"] == "firm.founded" and _firm_id(e) not in closed and e["occurred_on"] < "2025-01-01"
             ]
             print("single posts", flush=True)
-            results["single_posts"] = single_posts(lambda: httpx.Client(base_url=stack.client.base_url, timeout=60), firms, single)
+            results["single_posts"] = single_posts(
+                lambda: httpx.Client(headers=AUTH, base_url=stack.client.base_url, timeout=60), firms, single
+            )
             save()
             caught_up(stack.client)
             print("full recompute", flush=True)

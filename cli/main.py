@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
-from cli import transfer
+from cli import keys, transfer
 from ledger import migrate
 from ledger.config import Settings
 from ledger.db import create_db_engine, make_session_factory, read_snapshot, unit_of_work
@@ -26,12 +26,15 @@ app = typer.Typer(help="loopledger: venture lifecycles, recycling chains, region
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(transfer.import_app, name="import")
+app.add_typer(keys.keys_app, name="keys")
 app.command("export")(transfer.export)
 console = Console()
 err = Console(stderr=True)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEMO_SCENARIOS = ("daejeon.json", "bhcr.json")
+# Beside the demo database (the working directory), readable by its owner only.
+DEMO_KEY_FILE = ".loopledger-demo-key"
 
 
 @db_app.command("upgrade")
@@ -250,6 +253,8 @@ def demo(
     for name in DEMO_SCENARIOS:
         loaded = load_path(factory, EXAMPLES / name, future_tolerance_days=settings.future_tolerance_days)
         console.print(f"loaded {name}: {loaded.new} new events, {loaded.duplicates} already present")
+    key, created = keys.demo_key(factory, Path(DEMO_KEY_FILE))
+    key_note = "created an admin API key" if created else "the admin API key of an earlier run"
     worker_process = _spawn_worker()
     try:
         _wait_until_computed(factory, worker_process)
@@ -258,6 +263,10 @@ def demo(
         built = report_view.build(factory, regions=["daejeon", "bhcr"], from_year=1970, to_year=this_year, window_years=10, yearly=False)
         report_view.render(console, built)
         console.print("per-year tables: [bold]loopledger report --region daejeon --compare bhcr --from 2000 --to 2024[/]")
+        console.print(f"{key_note} (kept in {DEMO_KEY_FILE}, mode 0600); try:")
+        console.print(
+            f"curl -H 'Authorization: Bearer {key}' http://{host}:{port}/v1/regions/daejeon/metrics", soft_wrap=True, highlight=False
+        )
         if serve_api:
             serve(host=host, port=port, workers=1)
     finally:

@@ -1,5 +1,8 @@
 """Runtime settings, read from LOOPLEDGER_* environment variables."""
 
+from pathlib import Path
+
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,3 +27,16 @@ class Settings(BaseSettings):
     # A catch-up that ends this many events or more behind the log (a bulk load is under way)
     # leaves the metric parts to the catch-up that follows.
     metrics_refresh_max_backlog: int = 2000
+    # Reads (GET /v1/...) without an API key; writes always need one.
+    public_read: bool = False
+    # The operator's admin key, from the environment or a file (a Docker secret): the API makes
+    # it the active key named "admin-from-env" when it starts.
+    admin_key: SecretStr | None = None
+    admin_key_file: Path | None = None
+
+    def operator_key(self) -> str | None:
+        if self.admin_key is not None:
+            return self.admin_key.get_secret_value()
+        if self.admin_key_file is not None:
+            return self.admin_key_file.read_text(encoding="utf-8").strip()
+        return None

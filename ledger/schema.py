@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 import ledger.actors.models
 import ledger.chains.models
 import ledger.events.models
+import ledger.keys.models
 import ledger.metrics.models
 import ledger.projections.archive
 import ledger.projections.models

@@ -24,6 +24,8 @@ from api.app import create_app
 from ledger import migrate
 from ledger.config import Settings
 from ledger.db import create_db_engine, make_session_factory
+from ledger.keys import service as keys_service
+from ledger.keys.service import Scope
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -140,10 +142,26 @@ def session_factory(settings: Settings) -> Iterator[sessionmaker[Session]]:
     engine.dispose()
 
 
+def grant(database_url: str, *, scope: Scope = Scope.admin, name: str | None = None) -> str:
+    """A new API key with `scope` stored in the database at `database_url`."""
+    engine = create_db_engine(database_url)
+    try:
+        with make_session_factory(engine)() as session, session.begin():
+            return keys_service.create(session, name=name or f"test-{uuid.uuid4().hex[:8]}", scope=scope)
+    finally:
+        engine.dispose()
+
+
+def authorized(test_client: TestClient, key: str) -> TestClient:
+    test_client.headers["Authorization"] = f"Bearer {key}"
+    return test_client
+
+
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
+    """The real app with an admin key sent on every request (tests of access control use `anonymous`)."""
     with TestClient(create_app(settings)) as test_client:
-        yield test_client
+        yield authorized(test_client, grant(settings.database_url))
 
 
 # ---- data --------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from ledger.db import create_db_engine
+from ledger.keys import service as keys_service
 from tests.log_checks import assert_chain_intact, assert_recorded_at_never_decreases, log_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,9 @@ WRITERS = 8
 EVENTS_PER_WRITER = 200
 REPLAYED_EVENTS = 4
 REPLAYERS_PER_EVENT = 6
+# Both uvicorn workers make this the operator key at start-up (they race to store it).
+ADMIN_KEY = keys_service.generate()
+AUTH = {"Authorization": f"Bearer {ADMIN_KEY}"}
 CURRENCIES = ("KRW", "JPY", "EUR", "GBP")
 
 
@@ -68,7 +72,7 @@ def server(postgres_url: str, tmp_path: Path) -> Iterator[str]:
     """`uvicorn --workers 2` on a free port against a fresh PostgreSQL database; always stopped."""
     port = _free_port()
     log = tmp_path / "uvicorn.log"
-    env = {**os.environ, "LOOPLEDGER_DATABASE_URL": postgres_url, "LOOPLEDGER_BROKER_URL": "memory://"}
+    env = {**os.environ, "LOOPLEDGER_DATABASE_URL": postgres_url, "LOOPLEDGER_BROKER_URL": "memory://", "LOOPLEDGER_ADMIN_KEY": ADMIN_KEY}
     command = [
         sys.executable, "-m", "uvicorn", "--factory", "api.app:app_from_env",
         "--workers", "2", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
@@ -113,12 +117,12 @@ def test_concurrent_appends_and_racing_replays_keep_the_log_exact(server: str, p
     start = threading.Barrier(WRITERS + REPLAYED_EVENTS * REPLAYERS_PER_EVENT, timeout=30)
 
     def write(writer: int) -> list[Ack]:
-        with httpx.Client(base_url=server, timeout=30.0) as client:
+        with httpx.Client(base_url=server, timeout=30.0, headers=AUTH) as client:
             start.wait()
             return [_post(client, _fx_event(writer, i)) for i in range(EVENTS_PER_WRITER)]
 
     def replay(event: dict[str, Any]) -> Ack:
-        with httpx.Client(base_url=server, timeout=30.0) as client:
+        with httpx.Client(base_url=server, timeout=30.0, headers=AUTH) as client:
             start.wait()
             return _post(client, event)
 

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query
 
 from api.deps import SnapshotDep
 from api.schemas import PROBLEM_RESPONSES, ChainPublic, LineagePublic, RecyclingPublic
+from api.security import AUTH_RESPONSES, READ
 from ledger.chains import service as chains_service
 from ledger.chains.dates import MAX_WINDOW_YEARS
 from ledger.regions.schemas import SLUG_PATTERN
 
-router = APIRouter(prefix="/v1", tags=["chains"])
+router = APIRouter(prefix="/v1", tags=["chains"], dependencies=[READ], responses=AUTH_RESPONSES)
 
 WindowYears = Annotated[int, Query(ge=1, le=MAX_WINDOW_YEARS, description="reinvestment window W in calendar years")]
 MaxDepth = Annotated[int | None, Query(ge=1, le=100, description="stop after this many generations")]

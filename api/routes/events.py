@@ -17,12 +17,13 @@ from api.schemas import (
     EventDetailPublic,
     EventsPublic,
 )
+from api.security import AUTH_RESPONSES, READ, WRITE
 from ledger.config import Settings
 from ledger.errors import InvalidEvent
 from ledger.events import service as events_service
 from ledger.events.schemas import EVENT_TYPES, Event, EventBatch
 
-router = APIRouter(prefix="/v1/events", tags=["events"])
+router = APIRouter(prefix="/v1/events", tags=["events"], responses=AUTH_RESPONSES)
 
 
 @router.post(
@@ -30,6 +31,7 @@ router = APIRouter(prefix="/v1/events", tags=["events"])
     status_code=201,
     response_model=AppendedPublic,
     responses={200: {"model": AppendedPublic, "description": "Identical replay of a known event_id"}, **PROBLEM_RESPONSES},
+    dependencies=[WRITE],
 )
 def post_event(
     event: Annotated[Event, Body()],
@@ -48,7 +50,7 @@ def post_event(
     return AppendedPublic(event_id=result.event_id, seq=result.seq, recorded_at=result.recorded_at, duplicate=result.duplicate)
 
 
-@router.post("/batch", status_code=201, response_model=BatchPublic, responses=PROBLEM_RESPONSES)
+@router.post("/batch", status_code=201, dependencies=[WRITE], response_model=BatchPublic, responses=PROBLEM_RESPONSES)
 def post_batch(batch: EventBatch, session: SessionDep, settings: SettingsDep, request: Request, background: BackgroundTasks) -> BatchPublic:
     """Append events atomically and in order; one bad event rejects the batch."""
     results = _append(session, settings, batch.events, request, background, indexed=True)
@@ -67,7 +69,7 @@ def _append(
     return results
 
 
-@router.get("", response_model=EventsPublic, responses=PROBLEM_RESPONSES)
+@router.get("", dependencies=[READ], response_model=EventsPublic, responses=PROBLEM_RESPONSES)
 def list_events(
     session: SnapshotDep,
     after_seq: Annotated[int, Query(ge=0, le=2**62)] = 0,
@@ -84,7 +86,7 @@ def list_events(
     return EventsPublic.model_validate({"events": events, "next_after_seq": next_after})
 
 
-@router.get("/{event_id}", response_model=EventDetailPublic, responses=PROBLEM_RESPONSES)
+@router.get("/{event_id}", dependencies=[READ], response_model=EventDetailPublic, responses=PROBLEM_RESPONSES)
 def get_event(event_id: str, session: SnapshotDep) -> EventDetailPublic:
     """One event with its seq, recorded_at and the retraction that undid it, if any."""
     return EventDetailPublic.model_validate(events_service.get_by_event_id_or_raise(session, event_id=event_id))

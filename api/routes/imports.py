@@ -17,10 +17,13 @@ from starlette.datastructures import UploadFile
 from api.deps import SnapshotDep
 from api.problems import problem
 from api.schemas import PROBLEM_RESPONSES, ProblemItem
+from api.security import ADMIN, AUTH_RESPONSES
+from ledger.errors import InvalidEvent
+from ledger.importers import sources
 from ledger.importers.config import ImportSettings
 from ledger.tasks import service as tasks_service
 
-router = APIRouter(prefix="/v1", tags=["imports"])
+router = APIRouter(prefix="/v1", tags=["imports"], dependencies=[ADMIN], responses=AUTH_RESPONSES)
 
 _UPLOAD_CHUNK = 1 << 20
 
@@ -46,7 +49,12 @@ _OPENAPI_BODY: dict[str, Any] = {
     "/imports",
     status_code=202,
     openapi_extra=_OPENAPI_BODY,
-    responses={503: {"description": "Broker unreachable"}, 415: {"description": "Neither JSON nor multipart"}, **PROBLEM_RESPONSES},
+    responses={
+        503: {"description": "Broker unreachable"},
+        415: {"description": "Neither JSON nor multipart"},
+        403: {"description": "Server-side paths are off (no LOOPLEDGER_IMPORT_ROOT) or the key is not admin"},
+        **PROBLEM_RESPONSES,
+    },
 )
 async def post_import(request: Request) -> JSONResponse:
     """Queue a Crunchbase import: a zip upload (multipart field `file`) or {"path": ...} on the server;
@@ -57,9 +65,9 @@ async def post_import(request: Request) -> JSONResponse:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             return _invalid(["file"], "upload the export as a zip archive in the multipart field `file`")
-        saved = ImportSettings().directory() / f"upload-{uuid.uuid4()}.zip"
+        saved = await run_in_threadpool(ImportSettings().directory) / f"upload-{uuid.uuid4()}.zip"
         await run_in_threadpool(_save, upload, saved)
-        if not zipfile.is_zipfile(saved):
+        if not await run_in_threadpool(zipfile.is_zipfile, saved):
             saved.unlink(missing_ok=True)
             return _invalid(["file"], "not a zip archive")
         params: dict[str, Any] = {"path": str(saved), "upload": upload.filename or "upload.zip"}
@@ -70,11 +78,18 @@ async def post_import(request: Request) -> JSONResponse:
         except ValidationError as exc:
             first = exc.errors()[0]
             return _invalid([str(p) for p in first["loc"]] or ["path"], str(first["msg"]))
-        path, remove_after = Path(body.path), False
-        if not path.is_absolute():
-            return _invalid(["path"], "give an absolute path on the server")
-        if not (path.is_dir() or zipfile.is_zipfile(path)):
-            return _invalid(["path"], f"{path} is neither a directory nor a zip archive on the server")
+        root = ImportSettings().import_root
+        if root is None:
+            return problem(
+                403,
+                "Server-side imports are off",
+                [ProblemItem(loc=["path"], msg="set LOOPLEDGER_IMPORT_ROOT on the server to import from its files, or upload a zip")],
+            )
+        try:
+            path = await run_in_threadpool(sources.server_export, root, body.path)
+        except InvalidEvent as exc:
+            return _invalid(list(exc.errors[0].loc), exc.errors[0].msg)
+        remove_after = False
         params = {"path": str(path)}
     else:
         return problem(415, "Unsupported media type", detail="send multipart/form-data (a zip in field `file`) or application/json")

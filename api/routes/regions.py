@@ -10,6 +10,7 @@ from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, Response
 
 from api.deps import SessionDep, SnapshotDep
 from api.schemas import PROBLEM_RESPONSES
+from api.security import ADMIN, AUTH_RESPONSES, READ
 from ledger.chains.dates import MAX_WINDOW_YEARS
 from ledger.db import aware
 from ledger.errors import InvalidEvent
@@ -17,12 +18,12 @@ from ledger.metrics import service as metrics_service
 from ledger.regions import service as regions_service
 from ledger.regions.schemas import SLUG_PATTERN, RegionDefinition
 
-router = APIRouter(prefix="/v1/regions", tags=["regions"])
+router = APIRouter(prefix="/v1/regions", tags=["regions"], responses=AUTH_RESPONSES)
 
 Slug = Annotated[str, Path(pattern=SLUG_PATTERN)]
 
 
-@router.put("/{slug}", responses={201: {"description": "Created"}, **PROBLEM_RESPONSES})
+@router.put("/{slug}", dependencies=[ADMIN], responses={201: {"description": "Created"}, **PROBLEM_RESPONSES})
 def put_region(
     slug: Slug, definition: RegionDefinition, session: SessionDep, response: Response, request: Request, background: BackgroundTasks
 ) -> dict[str, Any]:
@@ -36,13 +37,13 @@ def put_region(
     return body
 
 
-@router.get("", responses=PROBLEM_RESPONSES)
+@router.get("", dependencies=[READ], responses=PROBLEM_RESPONSES)
 def list_regions(session: SnapshotDep) -> dict[str, Any]:
     """All regions."""
     return {"regions": [regions_service.public(r) for r in regions_service.get_all(session)]}
 
 
-@router.get("/{slug}", responses=PROBLEM_RESPONSES)
+@router.get("/{slug}", dependencies=[READ], responses=PROBLEM_RESPONSES)
 def get_region(slug: Slug, session: SnapshotDep) -> dict[str, Any]:
     """One region."""
     return regions_service.public(regions_service.get_or_raise(session, slug=slug))
@@ -52,7 +53,7 @@ AsOf = Annotated[dt.datetime | None, Query(description="answer with what the led
 WindowYears = Annotated[int, Query(ge=1, le=MAX_WINDOW_YEARS, description="reinvestment window W in calendar years")]
 
 
-@router.get("/{slug}/metrics", responses=PROBLEM_RESPONSES)
+@router.get("/{slug}/metrics", dependencies=[READ], responses=PROBLEM_RESPONSES)
 def get_metrics(
     slug: Slug,
     request: Request,
@@ -69,7 +70,7 @@ def get_metrics(
     return result
 
 
-@router.get("/{slug}/metrics/series", responses=PROBLEM_RESPONSES)
+@router.get("/{slug}/metrics/series", dependencies=[READ], responses=PROBLEM_RESPONSES)
 def get_metric_series(
     slug: Slug,
     request: Request,
@@ -85,7 +86,7 @@ def get_metric_series(
     return metrics_service.series(factory, slug=slug, from_year=from_year, to_year=to_year, window_years=window_years, as_of=aware(as_of))
 
 
-compare_router = APIRouter(prefix="/v1", tags=["regions"])
+compare_router = APIRouter(prefix="/v1", tags=["regions"], dependencies=[READ], responses=AUTH_RESPONSES)
 
 
 @compare_router.get("/compare", responses=PROBLEM_RESPONSES)

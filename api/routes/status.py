@@ -7,10 +7,11 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import SnapshotDep
+from api.security import AUTH_RESPONSES, READ
 from ledger.chains import maintain
 from ledger.events import service as events_service
 
-router = APIRouter(prefix="/v1", tags=["health"])
+router = APIRouter(prefix="/v1", tags=["health"], dependencies=[READ], responses=AUTH_RESPONSES)
 
 
 @router.get("/status")

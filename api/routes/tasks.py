@@ -11,18 +11,21 @@ from pydantic import BaseModel, Field
 from api.deps import SessionDep, SnapshotDep
 from api.problems import problem
 from api.schemas import PROBLEM_RESPONSES
+from api.security import ADMIN, AUTH_RESPONSES, READ
 from ledger.regions import service as regions_service
 from ledger.regions.schemas import SLUG_PATTERN
 from ledger.tasks import service as tasks_service
 
-router = APIRouter(prefix="/v1", tags=["tasks"])
+router = APIRouter(prefix="/v1", tags=["tasks"], responses=AUTH_RESPONSES)
 
 
 class RecomputeRequest(BaseModel):
     regions: list[Annotated[str, Field(pattern=SLUG_PATTERN)]] | None = Field(default=None, max_length=100)
 
 
-@router.post("/recompute", status_code=202, responses={503: {"description": "Broker unreachable"}, **PROBLEM_RESPONSES})
+@router.post(
+    "/recompute", status_code=202, dependencies=[ADMIN], responses={503: {"description": "Broker unreachable"}, **PROBLEM_RESPONSES}
+)
 def post_recompute(request: Request, session: SessionDep, body: Annotated[RecomputeRequest | None, Body()] = None) -> JSONResponse:
     """Queue a full recomputation of derived state; follow it at /v1/tasks/{task_id}."""
     regions = (body.regions if body else None) or []
@@ -39,7 +42,7 @@ def post_recompute(request: Request, session: SessionDep, body: Annotated[Recomp
     return JSONResponse({"task_id": task_id, "state": "queued"}, status_code=202)
 
 
-@router.get("/tasks/{task_id}", responses=PROBLEM_RESPONSES)
+@router.get("/tasks/{task_id}", dependencies=[READ], responses=PROBLEM_RESPONSES)
 def get_task(task_id: str, session: SnapshotDep) -> dict[str, Any]:
     """State, progress, and result or error of a background task."""
     return tasks_service.public(tasks_service.get_or_raise(session, task_id=task_id))

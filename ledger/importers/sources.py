@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import stat
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Protocol
 
-from ledger.errors import LedgerError
+from ledger.errors import InvalidEvent, LedgerError
 
 # Crunchbase descriptions can be long; the csv module's default field limit (128 KiB) is not
 # a format rule, so allow 16 MiB per field before calling a file malformed.
@@ -59,7 +60,9 @@ class DirectorySource:
         return str(self.path)
 
     def names(self) -> set[str]:
-        return {p.name for p in self.path.iterdir() if p.is_file() and p.suffix.lower() == ".csv"}
+        # Only regular files in the folder itself: a link could lead out of the import root and
+        # a FIFO or device (/dev/zero) would never end.
+        return {p.name for p in self.path.iterdir() if _regular(p) and p.suffix.lower() == ".csv"}
 
     def open_binary(self, name: str) -> contextlib.AbstractContextManager[IO[bytes]]:
         return (self.path / name).open("rb")
@@ -83,6 +86,35 @@ class ZipSource:
     def open_binary(self, name: str) -> Iterator[IO[bytes]]:
         with zipfile.ZipFile(self.path) as archive, archive.open(self.members[name]) as stream:
             yield stream
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def server_export(root: Path, given: str) -> Path:
+    """The export a server-side import may read: a zip file or a directory under `root`.
+
+    Every refusal says the same thing, so a caller cannot map the server's files (missing,
+    directory, device and outside the root all look alike); no file is opened here.
+    """
+    refused = InvalidEvent(f"no export (a .zip file or a directory of CSV files) at this path under the import root {root}", loc=("path",))
+    path = Path(given)
+    if not path.is_absolute():
+        raise InvalidEvent("give an absolute path on the server", loc=("path",))
+    try:
+        resolved = path.resolve(strict=True)
+        mode = resolved.stat().st_mode
+    except (OSError, RuntimeError):
+        raise refused from None
+    if not resolved.is_relative_to(root.resolve()) or not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise refused
+    if stat.S_ISREG(mode) and not zipfile.is_zipfile(resolved):
+        raise refused
+    return resolved
 
 
 def open_source(path: Path, anchors: Iterable[str] = ()) -> Source:
@@ -165,7 +197,8 @@ class CsvFile:
             for delimiter, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
                 if delimiter in first:
                     raise MalformedFile(self.name, 1, f"wrong delimiter: the header is separated by {label}; expected commas")
-            raise MalformedFile(self.name, 1, f"missing required columns: {', '.join(missing)} (header: {', '.join(header)[:300]})")
+            # The header itself is not echoed: the error goes back to whoever queued the import.
+            raise MalformedFile(self.name, 1, f"missing required columns: {', '.join(missing)} ({len(header)} columns in the header)")
         return header
 
     def rows(self) -> Iterator[Row]:

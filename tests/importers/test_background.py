@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from workers.tasks import run_import
 def import_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "imports"
     monkeypatch.setenv("LOOPLEDGER_IMPORT_DIR", str(directory))
+    monkeypatch.setenv("LOOPLEDGER_IMPORT_ROOT", str(FIXTURES))
     return directory
 
 
@@ -91,7 +93,7 @@ def test_a_malformed_export_fails_the_task_with_the_reason(client: TestClient, s
     ("kwargs", "status", "fragment"),
     [
         ({"json": {"path": "relative/dir"}}, 422, "absolute path"),
-        ({"json": {"path": "/no/such/export"}}, 422, "neither a directory nor a zip archive"),
+        ({"json": {"path": str(FIXTURES / "no-such-export")}}, 422, "no export"),
         ({"json": {"dir": "/tmp"}}, 422, "Field required"),
         ({"files": {"file": ("x.zip", b"not a zip", "application/zip")}}, 422, "not a zip archive"),
         ({"files": {"other": ("x.zip", b"PK", "application/zip")}}, 422, "multipart field `file`"),
@@ -107,3 +109,66 @@ def test_bad_requests_are_problems(client: TestClient, kwargs: dict[str, Any], s
 
 def test_no_rejects_for_an_unknown_task(client: TestClient) -> None:
     assert client.get("/v1/imports/00000000-0000-0000-0000-000000000000/rejects").status_code == 404
+
+
+def test_server_side_paths_are_off_without_an_import_root(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LOOPLEDGER_IMPORT_ROOT")
+    response = client.post("/v1/imports", json={"path": str(BULK)})
+    assert response.status_code == 403, response.text
+    assert response.json()["errors"][0]["loc"] == ["path"]
+    assert "LOOPLEDGER_IMPORT_ROOT" in response.json()["errors"][0]["msg"]
+
+
+def _refusal(client: TestClient, path: str) -> str:
+    response = client.post("/v1/imports", json={"path": path})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    (error,) = response.json()["errors"]
+    assert error["loc"] == ["path"]
+    msg: str = error["msg"]
+    return msg
+
+
+def test_only_exports_under_the_root_are_read_and_refusals_look_alike(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    monkeypatch.setenv("LOOPLEDGER_IMPORT_ROOT", str(root))
+    secrets = tmp_path / "secrets.env"
+    secrets.write_text("KEY=do-not-echo-me\n")
+    (root / "link-out").symlink_to(secrets)
+    (root / "dir-link-out").symlink_to(tmp_path)
+    (root / "notes.txt").write_text("KEY=do-not-echo-me\n")
+    os.mkfifo(root / "fifo")
+    (root / "export").mkdir()
+    refusals = {
+        path: _refusal(client, path)
+        for path in (
+            str(secrets),  # outside the root
+            "/dev/zero",
+            str(root / "link-out"),
+            str(root / "dir-link-out"),
+            str(root / "notes.txt"),  # a file that is not a zip
+            str(root / "fifo"),
+            str(root / "missing"),
+            str(root / "export" / ".." / ".." / "secrets.env"),
+        )
+    }
+    assert len(set(refusals.values())) == 1, refusals
+    assert all("do-not-echo-me" not in msg for msg in refusals.values())
+    assert client.post("/v1/imports", json={"path": str(root / "export")}).status_code == 202
+
+
+def test_a_wrong_header_is_reported_without_echoing_the_file(
+    client: TestClient, session_factory: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOOPLEDGER_IMPORT_ROOT", str(tmp_path))
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "organizations.csv").write_text("AWS_SECRET_ACCESS_KEY=abc123\n")
+    task_id = client.post("/v1/imports", json={"path": str(export)}).json()["task_id"]
+    assert run_import(session_factory, task_id=task_id, path=str(export)) is None
+    failed = _task(client, task_id)
+    assert failed["state"] == "failed"
+    assert "abc123" not in failed["error"] and "AWS_SECRET" not in failed["error"], failed["error"]

@@ -30,7 +30,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from ledger.config import Settings
 from ledger.events.schemas import MAX_BATCH_EVENTS
-from tests.conftest import POSTGRES_URL, REDIS_URL, _pg_url, _redis_error, require_service
+from tests.conftest import POSTGRES_URL, REDIS_URL, _pg_url, _redis_error, authorized, grant, require_service
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOPLEDGER = ROOT / ".venv" / "bin" / "loopledger"
@@ -284,7 +284,7 @@ def fresh_database(template: str) -> Iterator[str]:
 def api_client(database_url: str, broker_url: str, *, dispatch_delay_seconds: float = 0.2) -> TestClient:
     """A TestClient of the real app on `database_url`, enqueueing on `broker_url` (enter it to start)."""
     settings = Settings(database_url=database_url, broker_url=broker_url, dispatch_delay_seconds=dispatch_delay_seconds)
-    return TestClient(create_app(settings))
+    return authorized(TestClient(create_app(settings)), grant(database_url))
 
 
 @pytest.fixture
