@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import sqlalchemy as sa
 from fastapi import FastAPI
 
-from api import problems, security
+from api import observability, problems, security
 from api.limits import BodySizeLimit
 from api.routes import actors, chains, events, health, imports, regions, status, tasks
 from ledger.config import Settings
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(status.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    observability.install(app)
     return app
 
 

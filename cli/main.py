@@ -77,9 +77,12 @@ def serve(
     """Serve the HTTP API."""
     import uvicorn
 
+    from ledger.logs import configure_logging
+
     settings = Settings()
     _require_schema(settings)
     console.print(f"serving on http://{host}:{port} (database {_safe_url(settings.database_url)}); Ctrl-C stops")
+    configure_logging(settings.log_level)
     uvicorn.run(
         "api.app:app_from_env",
         factory=True,
@@ -87,6 +90,10 @@ def serve(
         port=port,
         workers=workers,
         log_level=settings.log_level,
+        # Logging is JSON (ledger/logs.py), and the API logs each request itself with its id,
+        # route and duration (api/observability.py), so uvicorn's own setup and access lines are off.
+        log_config=None,
+        access_log=False,
         # With several processes uvicorn kills a worker that misses a 5 s health ping; a worker
         # busy with a long answer (a hub firm's chain on a big ledger) can miss it and be killed
         # mid-request. A hung worker is still replaced, after a minute.

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     # A catch-up that ends this many events or more behind the log (a bulk load is under way)
     # leaves the metric parts to the catch-up that follows.
     metrics_refresh_max_backlog: int = 2000
+    # A worker serves Prometheus metrics on this port (0: none); workers/observability.py.
+    worker_metrics_port: int = 0
     # Reads (GET /v1/...) without an API key; writes always need one.
     public_read: bool = False
     # The operator's admin key, from the environment or a file (a Docker secret): the API makes

@@ -47,7 +47,8 @@ def _transport_options(settings: Settings, *, publisher: bool) -> dict[str, obje
 def create_celery(settings: Settings | None = None, *, publisher: bool = False) -> Celery:
     """The Celery app; `publisher=True` for processes that only enqueue (the API)."""
     settings = settings or Settings()
-    app = Celery("loopledger", broker=settings.broker_url, include=["workers.tasks"])
+    # workers.observability connects the logging, metrics and request-id signal handlers.
+    app = Celery("loopledger", broker=settings.broker_url, include=["workers.tasks", "workers.observability"])
     if _is_redis(settings.broker_url):
         # Same Redis transport, minus a crash on connection loss (see workers/broker.py).
         app.conf.broker_transport = broker.TRANSPORT

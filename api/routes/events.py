@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response
 from sqlalchemy.orm import Session
 
+from api import observability
 from api.deps import SessionDep, SettingsDep, SnapshotDep
 from api.schemas import (
     PROBLEM_RESPONSES,
@@ -45,6 +46,7 @@ def post_event(
     if committed.dispatch:
         background.add_task(request.app.state.dispatcher.catch_up_soon)
     result = committed.appended
+    observability.appended(request, 0 if result.duplicate else 1)
     if result.duplicate:
         response.status_code = 200
     return AppendedPublic(event_id=result.event_id, seq=result.seq, recorded_at=result.recorded_at, duplicate=result.duplicate)
@@ -64,6 +66,7 @@ def _append(
     with session.begin():
         results = events_service.append(session, events=events, future_tolerance_days=settings.future_tolerance_days, indexed=indexed)
         notify = any(not r.duplicate for r in results) and events_service.claim_dispatch(session)
+    observability.appended(request, sum(not r.duplicate for r in results))
     if notify:
         background.add_task(request.app.state.dispatcher.catch_up_soon)
     return results
