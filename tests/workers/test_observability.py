@@ -11,7 +11,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.api.support import firm_founded
-from tests.workers.conftest import ApiFactory, Workers, _free_port, caught_up
+from tests.workers.conftest import ApiFactory, Workers, _free_port, caught_up, task_state
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -64,3 +64,22 @@ def test_a_task_enqueued_by_a_request_logs_its_request_id_and_is_measured(api: A
     duration_sum = samples[("loopledger_task_duration_seconds_sum", frozenset({("task", CATCH_UP)}))]
     assert duration_count >= 1 and duration_sum > 0
     assert samples.get(("loopledger_task_failures_total", frozenset({("task", CATCH_UP)})), 0) == 0
+
+
+def test_tasks_a_task_enqueues_keep_the_request_id(api: ApiFactory, workers: Workers, redis_url: str) -> None:
+    """A recompute runs as a task that enqueues chunk tasks: every one of them logs the id."""
+    worker = workers.start(redis_url)
+    client = api(redis_url)
+    assert client.post("/v1/events/batch", json={"events": [firm_founded("alpha")]}).status_code == 201
+    request_id = "recompute-e2e-1"
+
+    queued = client.post("/v1/recompute", headers={"X-Request-ID": request_id})
+    assert queued.status_code == 202, queued.text
+    task_id = queued.json()["task_id"]
+    workers.wait(lambda: task_state(client, task_id)["state"] == "succeeded", 60, what="the recompute to finish")
+
+    def tasks_logged() -> set[str] | None:
+        tasks = {line["task"] for line in json_lines(worker.output()) if line.get("request_id") == request_id}
+        return tasks if {"loopledger.recompute", "loopledger.recompute_chunk"} <= tasks else None
+
+    workers.wait(tasks_logged, 30, what=f"the recompute and its chunk to log request_id {request_id}")
