@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
-from api import observability, problems, security
+from api import observability, params, problems, security
 from api.limits import BodySizeLimit
 from api.routes import actors, chains, events, health, imports, regions, status, tasks
 from ledger.config import Settings
@@ -44,6 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="Event ledger of venture lifecycles, recycling chains and regional loop metrics",
         lifespan=lifespan,
+        responses=problems.DEFAULT_RESPONSES,
+        dependencies=[Depends(params.plain_parameters)],
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ledger import exact_json
 from ledger.db import unit_of_work
 from ledger.errors import ErrorItem, InvalidEvent, LedgerError
 from ledger.events import service as events_service
@@ -78,9 +79,11 @@ def _offset(exc: LedgerError, start: int) -> LedgerError:
 
 def load_path(factory: sessionmaker[Session], path: Path, *, future_tolerance_days: int = 1) -> Loaded:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = exact_json.loads(path.read_bytes())
     except UnicodeDecodeError as exc:
         raise InvalidEvent(f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
         raise InvalidEvent(f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except (RecursionError, ValueError) as exc:
+        raise InvalidEvent(exact_json.unreadable(exc, what="document") or str(exc)) from None
     return load_document(factory, doc, future_tolerance_days=future_tolerance_days)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from api import observability
+from api.bodies import ExactJsonRoute
 from api.deps import SessionDep, SettingsDep, SnapshotDep
 from api.schemas import (
     PROBLEM_RESPONSES,
@@ -24,7 +25,7 @@ from ledger.errors import InvalidEvent
 from ledger.events import service as events_service
 from ledger.events.schemas import EVENT_TYPES, Event, EventBatch
 
-router = APIRouter(prefix="/v1/events", tags=["events"], responses=AUTH_RESPONSES)
+router = APIRouter(prefix="/v1/events", tags=["events"], responses=AUTH_RESPONSES, route_class=ExactJsonRoute)
 
 
 @router.post(

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from starlette.datastructures import UploadFile
 
 from api.deps import SnapshotDep
@@ -19,6 +19,7 @@ from api.problems import problem
 from api.schemas import PROBLEM_RESPONSES, ProblemItem
 from api.security import ADMIN, AUTH_RESPONSES
 from ledger.errors import InvalidEvent
+from ledger.events.values import control_character, plain_line
 from ledger.importers import sources
 from ledger.importers.config import ImportSettings
 from ledger.tasks import service as tasks_service
@@ -29,7 +30,9 @@ _UPLOAD_CHUNK = 1 << 20
 
 
 class ImportRequest(BaseModel):
-    path: Annotated[str, Field(min_length=1, max_length=4096, description="export directory or .zip on the server")]
+    path: Annotated[
+        str, Field(min_length=1, max_length=4096, description="export directory or .zip on the server"), AfterValidator(plain_line)
+    ]
 
 
 _OPENAPI_BODY: dict[str, Any] = {
@@ -70,7 +73,9 @@ async def post_import(request: Request) -> JSONResponse:
         if not await run_in_threadpool(zipfile.is_zipfile, saved):
             saved.unlink(missing_ok=True)
             return _invalid(["file"], "not a zip archive")
-        params: dict[str, Any] = {"path": str(saved), "upload": upload.filename or "upload.zip"}
+        # The client's file name is only a label, kept where it can be stored (no control characters).
+        label = upload.filename if upload.filename and control_character(upload.filename) is None else "upload.zip"
+        params: dict[str, Any] = {"path": str(saved), "upload": label}
         path, remove_after = saved, True
     elif content_type.startswith("application/json"):
         try:

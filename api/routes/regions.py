@@ -9,11 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, Response
 
 from api.deps import SessionDep, SnapshotDep
+from api.params import Instant
 from api.schemas import PROBLEM_RESPONSES
 from api.security import ADMIN, AUTH_RESPONSES, READ
 from ledger.chains.dates import MAX_WINDOW_YEARS
 from ledger.db import aware
 from ledger.errors import InvalidEvent
+from ledger.events.values import IsoDate
 from ledger.metrics import service as metrics_service
 from ledger.regions import service as regions_service
 from ledger.regions.schemas import SLUG_PATTERN, RegionDefinition
@@ -49,7 +51,7 @@ def get_region(slug: Slug, session: SnapshotDep) -> dict[str, Any]:
     return regions_service.public(regions_service.get_or_raise(session, slug=slug))
 
 
-AsOf = Annotated[dt.datetime | None, Query(description="answer with what the ledger knew at this instant (ISO 8601)")]
+AsOf = Annotated[Instant | None, Query(description="answer with what the ledger knew at this instant (ISO 8601)")]
 WindowYears = Annotated[int, Query(ge=1, le=MAX_WINDOW_YEARS, description="reinvestment window W in calendar years")]
 
 
@@ -57,8 +59,8 @@ WindowYears = Annotated[int, Query(ge=1, le=MAX_WINDOW_YEARS, description="reinv
 def get_metrics(
     slug: Slug,
     request: Request,
-    from_: Annotated[dt.date | None, Query(alias="from", description="period start (inclusive); default 1900-01-01")] = None,
-    to: Annotated[dt.date | None, Query(description="period end (inclusive); default today")] = None,
+    from_: Annotated[IsoDate | None, Query(alias="from", description="period start (inclusive); default 1900-01-01")] = None,
+    to: Annotated[IsoDate | None, Query(description="period end (inclusive); default today")] = None,
     as_of: AsOf = None,
     window_years: WindowYears = 10,
 ) -> dict[str, Any]:
@@ -93,8 +95,8 @@ compare_router = APIRouter(prefix="/v1", tags=["regions"], dependencies=[READ], 
 def get_compare(
     request: Request,
     regions: Annotated[str, Query(description="comma-separated region slugs", max_length=2000)],
-    from_: Annotated[dt.date | None, Query(alias="from")] = None,
-    to: Annotated[dt.date | None, Query()] = None,
+    from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+    to: Annotated[IsoDate | None, Query()] = None,
     as_of: AsOf = None,
     window_years: WindowYears = 10,
 ) -> dict[str, Any]:

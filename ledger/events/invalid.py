@@ -11,11 +11,12 @@ from typing import Any
 
 from ledger.errors import ErrorItem
 from ledger.events.schemas import EVENT_TYPES
+from ledger.events.values import REF_TAGS
 
 
 def error_item(err: dict[str, Any], loc: Sequence[str | int]) -> ErrorItem:
     """One pydantic error at `loc` (already stripped of its transport prefix)."""
-    parts = [p for p in loc if p not in EVENT_TYPES]  # the discriminated union's tag is noise
+    parts = [p for p in loc if p not in EVENT_TYPES and p not in REF_TAGS]  # the discriminated unions' tags are noise
     kind = err.get("type")
     msg = str(err.get("msg", "invalid"))
     if kind == "json_invalid":

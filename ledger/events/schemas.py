@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -16,13 +15,15 @@ from ledger.events.values import (
     CurrencyCode,
     Frozen,
     IsoDate,
+    Label,
     Location,
     Money,
     OrgKind,
+    Percent,
+    SourceText,
+    Text,
     ref_id,
 )
-
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
 class BusinessModel(StrEnum):
@@ -107,7 +108,7 @@ class LicenseDealData(Frozen):
     technology: Text | None = None
     upfront: Money | None = None
     milestones: Money | None = None
-    royalty_pct: Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+    royalty_pct: Percent | None = None
 
     # Field validators rather than model validators, so the error is located at the field at fault.
     @field_validator("licensee")
@@ -126,7 +127,7 @@ class Proceeds(Frozen):
 
 class IpoData(Frozen):
     firm: ActorRef
-    exchange: Annotated[str, Field(min_length=1, max_length=100)]
+    exchange: Label
     raised: Money | None = None
     market_cap: Money | None = None
     proceeds: list[Proceeds] | None = Field(default=None, max_length=10_000)
@@ -202,7 +203,7 @@ class RetractedData(Frozen):
 class EnvelopeBase(Frozen):
     event_id: uuid.UUID | None = None
     occurred_on: IsoDate
-    source: Annotated[str, Field(max_length=2000)] | None = None
+    source: SourceText | None = None
 
     @field_serializer("event_id")
     def _uuid_str(self, value: uuid.UUID | None) -> str | None:

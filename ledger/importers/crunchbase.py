@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ledger.events.refs import references
 from ledger.events.schemas import EVENT_ADAPTER
-from ledger.events.values import ref_id
+from ledger.events.values import REF_TAGS, control_character, ref_id, replace_controls
 from ledger.importers import mapping
 from ledger.importers.mapping import text
 from ledger.importers.progress import Meter, ProgressCallback
@@ -276,9 +276,19 @@ class _Reader:
 
     def _location(self, row: Row, prefix: str = "") -> dict[str, str] | None:
         v = row.values
-        loc, warnings = mapping.location(text(v, f"{prefix}country_code"), text(v, f"{prefix}state_code"), text(v, f"{prefix}city"))
+        city = self._printable(row, f"{prefix}city", text(v, f"{prefix}city"))
+        loc, warnings = mapping.location(text(v, f"{prefix}country_code"), text(v, f"{prefix}state_code"), city)
         self._warn(row, warnings)
         return loc
+
+    def _printable(self, row: Row, column: str, value: str | None) -> str | None:
+        """`value` with its control characters (a stray escape, a line break in a quoted name; NUL
+        stops the file before this) replaced by spaces, said in the reject file: the contract
+        refuses them in names and places, and the actor matters more than the character."""
+        if value is None or control_character(value) is None:
+            return value
+        self._warn(row, [f"{column} holds control characters: replaced by spaces"])
+        return " ".join(replace_controls(value).split()) or None
 
     def _date(self, row: Row, column: str, *, required: bool = False) -> str | None:
         try:
@@ -306,7 +316,9 @@ class _Reader:
     def _name(self, row: Row, column: str, actor_id: str, *fallbacks: str) -> str:
         """The name a row gives an actor; without one the actor is kept under its id (a name is
         required by the contract, but the actor's place in rounds and exits matters more)."""
-        name = text(row.values, column) or " ".join(p for p in (text(row.values, c) for c in fallbacks) if p)
+        name = self._printable(row, column, text(row.values, column)) or " ".join(
+            p for p in (self._printable(row, c, text(row.values, c)) for c in fallbacks) if p
+        )
         if not name:
             self._warn(row, [f"no {column}{' (nor ' + '/'.join(fallbacks) + ')' if fallbacks else ''}: {actor_id} named by its id"])
             name = actor_id
@@ -397,7 +409,7 @@ class _Reader:
         added = self.staging.add_org(
             OrgFacts(org_id, name[:500], kind, *(_loc_parts(loc))),
             primary=True,
-            sector=mapping.sector(categories),
+            sector=mapping.sector(self._printable(row, "category_list", categories)),
             founded_on=founded,
             source=self._source(f"uuid {raw_key}" if self.layout is BULK else raw_key),
             file=self.file,
@@ -614,7 +626,8 @@ def _loc_parts(loc: dict[str, str] | None) -> tuple[str | None, str | None, str 
 def _validation_message(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"] if p not in ("funding.round", "exit.ipo", "exit.acquisition", "person.joined"))
+        skip = ("funding.round", "exit.ipo", "exit.acquisition", "person.joined", *REF_TAGS)
+        loc = ".".join(str(p) for p in err["loc"] if p not in skip)
         parts.append(f"{loc}: {str(err['msg']).removeprefix('Value error, ')}")
     return "; ".join(parts)
 

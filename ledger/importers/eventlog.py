@@ -20,7 +20,9 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ledger import exact_json
 from ledger.db import read_snapshot, unit_of_work
+from ledger.events.invalid import error_items
 from ledger.events.models import EventRow
 from ledger.events.schemas import EVENT_ADAPTER, Event
 from ledger.importers.progress import Meter, ProgressCallback
@@ -88,13 +90,18 @@ def _lines(path: Path) -> Iterator[tuple[int, Event]]:
                 if "\x00" in line:
                     raise MalformedFile(name, number, "contains NUL bytes: a binary file, not JSON Lines")
                 try:
-                    raw = json.loads(line)
+                    raw = exact_json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise MalformedFile(name, number, f"not a JSON object ({exc.msg}): a truncated or corrupted line") from None
+                except (RecursionError, ValueError) as exc:
+                    raise MalformedFile(name, number, exact_json.unreadable(exc, what="line") or str(exc)) from None
                 try:
                     yield number, EVENT_ADAPTER.validate_python(raw)
                 except ValidationError as exc:
-                    detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
+                    # A ledger that took a value this one refuses (NUL in a name, written to SQLite
+                    # before names were checked; PostgreSQL cannot store it) is stopped here, with
+                    # the line and field, before anything is written.
+                    detail = "; ".join(f"{'.'.join(map(str, e.loc))}: {e.msg}" for e in error_items(exc.errors()[:5]))
                     raise MalformedFile(name, number, f"not a valid event: {detail}") from None
     except UnicodeDecodeError as exc:
         raise MalformedFile(name, None, f"not UTF-8 text: {exc.reason}") from None

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from pydantic import Field, field_validator
 
-from ledger.events.values import Frozen, Location
+from ledger.events.values import Frozen, Location, ShortName
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
 
 class RegionDefinition(Frozen):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: ShortName
     members: list[Location] = Field(min_length=1, max_length=500)
 
     @field_validator("members")
