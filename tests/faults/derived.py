@@ -65,16 +65,36 @@ def _differences(name: str, live: Rows, fresh: Rows) -> str | None:
     return f"{name}: {len(only_live)} rows only live (e.g. {only_live[:3]}), {len(only_fresh)} only rebuilt (e.g. {only_fresh[:3]})"
 
 
-def caught_up(database_url: str) -> bool:
-    """Both worker watermarks (liquidity, metric parts) at the log head and no part behind it."""
+@dataclass(frozen=True)
+class Watermarks:
+    head: int
+    liquidity: int
+    metric_parts: int
+    stale_parts: int
+
+    @property
+    def caught_up(self) -> bool:
+        return self.liquidity == self.metric_parts == self.head and self.stale_parts == 0
+
+
+def watermarks(database_url: str) -> Watermarks:
+    """The log head and how far the workers' derived state has followed it, in one snapshot."""
     engine = create_db_engine(database_url)
     try:
         with read_snapshot(make_session_factory(engine)) as session:
-            head = head_seq(session)
-            at_head = maintain.position(session) == head and maintain.position(session, consumer=metrics_service.PARTS) == head
-            return at_head and metrics_service.stale_parts(session) == 0
+            return Watermarks(
+                head=head_seq(session),
+                liquidity=maintain.position(session),
+                metric_parts=maintain.position(session, consumer=metrics_service.PARTS),
+                stale_parts=metrics_service.stale_parts(session),
+            )
     finally:
         engine.dispose()
+
+
+def caught_up(database_url: str) -> bool:
+    """Both worker watermarks (liquidity, metric parts) at the log head and no part behind it."""
+    return watermarks(database_url).caught_up
 
 
 def assert_projections_equal_a_rebuild(database_url: str) -> int:
