@@ -24,7 +24,13 @@ import_app = typer.Typer(help="Load data into the ledger (idempotent: re-running
 console = Console()
 err = Console(stderr=True)
 
-_STAGES = {"reading": "reading rows", "writing": "writing events"}
+_STAGES = {
+    "counting": "counting bytes",
+    "reading": "reading rows",
+    "founding": "founding firms",
+    "writing": "writing events",
+    "registering": "registering actors",
+}
 
 
 class ExportFormat(StrEnum):
@@ -57,8 +63,7 @@ def _bar() -> Iterator[import_progress.ProgressCallback]:
         def report(p: import_progress.Progress) -> None:
             if p.stage not in tasks:
                 tasks[p.stage] = bar.add_task(_STAGES.get(p.stage, p.stage), total=p.total, rate="")
-            unit = "rows" if p.stage == "reading" else "events"
-            bar.update(tasks[p.stage], completed=p.done, total=p.total, rate=f"{p.per_second:,.0f} {unit}/s")
+            bar.update(tasks[p.stage], completed=p.done, total=p.total, rate=f"{p.per_second:,.0f} {p.unit}/s")
 
         yield report
 

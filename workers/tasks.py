@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fcntl
 import logging
 import os
-import time
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from celery import Task, group
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import worker_ready
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -153,37 +154,50 @@ def _catch_up_on_start(**_: Any) -> None:
 
 # ---- imports -----------------------------------------------------------------------------------
 
+# Celery reads a task's time limits once, when the worker starts: so does this module.
+_IMPORT_SETTINGS = ImportSettings()
+# After the soft limit the task fails its record and cleans up; a pool process still busy this
+# much later is killed (the hard limit) and the worker's main process fails the record instead.
+HARD_LIMIT_GRACE_SECONDS = 60.0
+# How long an import waits before trying again while another runs (see _import_lock).
+IMPORT_WAIT_SECONDS = 10
 
-def run_import(factory: sessionmaker[Session], *, task_id: str, path: str, remove_after: bool = False) -> dict[str, Any] | None:
+
+def run_import(
+    factory: sessionmaker[Session], *, task_id: str, path: str, remove_after: bool = False, settings: ImportSettings | None = None
+) -> dict[str, Any] | None:
     """The body of `loopledger.import`: a Crunchbase export with its progress in the task record.
 
-    Returns the summary, or None when the export was refused (the task record says why).
-    Transient database errors propagate for a retry, which is safe: event ids are derived from
-    the export, so rows already written are skipped.
+    Returns the summary, or None when the export was refused or the time limit stopped it (the
+    task record says why). Transient database errors propagate for a retry, which is safe: event
+    ids are derived from the export, so rows already written are skipped.
     """
-    tasks_service.start(factory, task_id=task_id)
-    rejects = ImportSettings().directory() / f"{task_id}-rejects.csv"
-    last = [0.0]
+    settings = settings or ImportSettings()
+    rejects = settings.directory() / f"{task_id}-rejects.csv"
+    last: list[Progress] = []
 
     def progress(p: Progress) -> None:
-        # Reading is quick; writing is most of the time: 0-20 % reading, 20-100 % writing.
-        fraction = 0.2 * p.fraction if p.stage == "reading" else 0.2 + 0.8 * p.fraction
-        now = time.monotonic()
-        if now - last[0] >= 1.0 or p.done >= p.total:
-            last[0] = now
-            unit = "rows" if p.stage == "reading" else "events"
-            tasks_service.report(
-                factory,
-                task_id=task_id,
-                progress=round(fraction, 4),
-                message=f"{p.stage} {p.done}/{p.total} {unit} ({p.per_second:,.0f}/s)",
-            )
+        # Already rate-limited by the importer's meters (import_progress_interval_seconds).
+        last[:] = [p]
+        tasks_service.report(factory, task_id=task_id, progress=round(p.overall, 4), message=progress_message(p))
 
     try:
-        summary = crunchbase_importer.import_crunchbase(factory, Path(path), rejects_path=rejects, progress=progress)
+        tasks_service.start(factory, task_id=task_id)
+        summary = crunchbase_importer.import_crunchbase(
+            factory,
+            Path(path),
+            rejects_path=rejects,
+            progress=progress,
+            limits=settings.limits(),
+            progress_interval=settings.import_progress_interval_seconds,
+        )
     except TRANSIENT:
         raise
-    except LedgerError as exc:  # a malformed file: nothing of it was written; retrying would not help
+    except SoftTimeLimitExceeded:
+        tasks_service.finish(factory, task_id=task_id, error=timed_out(settings.import_time_limit_seconds, last[0] if last else None))
+        _remove(path, remove_after)
+        return None
+    except LedgerError as exc:  # a malformed file or a limit: nothing of it was written; retrying would not help
         tasks_service.finish(factory, task_id=task_id, error=f"{exc.title}: {exc}")
         _remove(path, remove_after)
         return None
@@ -196,20 +210,113 @@ def run_import(factory: sessionmaker[Session], *, task_id: str, path: str, remov
     return summary.as_dict()
 
 
+def progress_message(p: Progress) -> str:
+    if p.unit == "bytes":
+        return f"{p.stage} {p.done / 2**20:,.1f}/{p.total / 2**20:,.1f} MiB ({p.per_second / 2**20:,.1f} MiB/s)"
+    return f"{p.stage} {p.done:,}/{p.total:,} {p.unit} ({p.per_second:,.0f}/s)"
+
+
+def timed_out(limit: float, last: Progress | None) -> str:
+    """The task record's error when the soft time limit stopped an import."""
+    where = "before it began" if last is None else f"while {last.stage} ({last.done:,} of {last.total:,} {last.unit})"
+    stopped = f"Time limit exceeded: the import was stopped after {limit:g} s (LOOPLEDGER_IMPORT_TIME_LIMIT_SECONDS), {where}"
+    if last is not None and last.stage in ("writing", "registering"):
+        # Batches are atomic, each in its own transaction: the ones committed stay (docs/import.md).
+        return f"{stopped}. The events written so far stay in the ledger; importing the same export again skips them and writes the rest."
+    return f"{stopped}. Nothing was written."
+
+
 def _remove(path: str, remove: bool) -> None:
     if remove:
         with contextlib.suppress(OSError):
             os.remove(path)
 
 
-@app.task(name=IMPORT, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_jitter=True, max_retries=5)
+@contextlib.contextmanager
+def _import_lock(directory: Path) -> Iterator[bool]:
+    """True while this process is the only one importing from `directory`.
+
+    Imports one at a time: their appends take the ledger's append lock in turn anyway, and a
+    worker consuming both queues (the default `loopledger worker`, two processes) keeps its
+    other process for catch-ups instead of giving it to a second import. flock is released with
+    the file, or by the kernel when a hard time limit kills the process.
+    """
+    with (directory / "import.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+
+
+class ImportTask(Task):  # type: ignore[misc]
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        # Also called in the worker's main process after the hard time limit killed the pool
+        # process running the import: the task body had no chance to fail its record then. A
+        # fresh engine, not session_factory(): the main process forks new pool processes, which
+        # must not inherit its connections.
+        if not isinstance(exc, TimeLimitExceeded) or not args:
+            return
+        record_id, path, remove_after = args[0], args[1], bool(args[2]) if len(args) > 2 else False
+        settings: Settings = app.conf.loopledger_settings
+        engine = create_db_engine(settings.database_url)
+        try:
+            error = (
+                f"Time limit exceeded: the import was killed {self.time_limit:g} s after it started (LOOPLEDGER_IMPORT_TIME_LIMIT_SECONDS"
+                f" plus {HARD_LIMIT_GRACE_SECONDS:g} s). Events written before stay in the ledger; importing the same export again"
+                " skips them and writes the rest."
+            )
+            tasks_service.fail_unfinished(make_session_factory(engine), task_id=str(record_id), error=error)
+        finally:
+            engine.dispose()
+        _remove(str(path), remove_after)
+
+
+@app.task(
+    name=IMPORT,
+    bind=True,
+    base=ImportTask,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=_IMPORT_SETTINGS.import_time_limit_seconds,
+    time_limit=_IMPORT_SETTINGS.import_time_limit_seconds + HARD_LIMIT_GRACE_SECONDS,
+)
 def import_crunchbase(self: Task, task_id: str, path: str, remove_after: bool = False) -> dict[str, Any] | None:
     """Import a Crunchbase export (directory or zip on this host) and then catch up the chains."""
     factory = session_factory()
-    summary = run_import(factory, task_id=task_id, path=path, remove_after=remove_after)
-    if summary is not None and (summary["new"] or summary["corrected"]):
-        with unit_of_work(factory) as session:
-            claimed = events_service.claim_dispatch(session)
-        if claimed:
-            catch_up.apply_async()
+    settings = ImportSettings()
+    with _import_lock(settings.directory()) as alone:
+        if not alone:
+            tasks_service.report(factory, task_id=task_id, progress=0.0, message="queued behind another import")
+            # Sent again rather than retried: waiting is not a failure, so it must not use up the
+            # retries kept for transient database errors.
+            self.apply_async(args=(task_id, path, remove_after), countdown=IMPORT_WAIT_SECONDS)
+            return None
+        with factory() as session:
+            head = events_service.head_seq(session)
+        summary = run_import(factory, task_id=task_id, path=path, remove_after=remove_after, settings=settings)
+    with unit_of_work(factory) as session:
+        # Also after a time limit: the batches written before it need their catch-up too.
+        claimed = events_service.head_seq(session) > head and events_service.claim_dispatch(session)
+    if claimed:
+        catch_up.apply_async()
     return summary
+
+
+@worker_ready.connect
+def _check_import_time_limit(**_: Any) -> None:
+    settings: Settings = app.conf.loopledger_settings
+    hard = _IMPORT_SETTINGS.import_time_limit_seconds + HARD_LIMIT_GRACE_SECONDS
+    if settings.broker_url.startswith(("redis://", "rediss://")) and hard >= settings.visibility_timeout_seconds:
+        # Redis gives an unacknowledged message to another worker after the visibility timeout,
+        # even while the first still runs it (tasks are acknowledged when they end).
+        log.warning(
+            "an import may run %g s (LOOPLEDGER_IMPORT_TIME_LIMIT_SECONDS + %g s), not less than LOOPLEDGER_VISIBILITY_TIMEOUT_SECONDS"
+            " (%d s): a long import would be started again beside itself; raise the visibility timeout",
+            hard,
+            HARD_LIMIT_GRACE_SECONDS,
+            settings.visibility_timeout_seconds,
+        )

@@ -7,6 +7,10 @@ Two passes (docs/import.md has the mapping rules):
 2. infer founding dates, then write the staged events in date order (foundings first on a day,
    closures last) in atomic batches through the ledger's append (writer.py).
 
+Before pass 1 every file is read once to count its lines (the reading stage's total); `limits`
+(limits.py) hold the declared and the actual bytes, and the rows, so an export over a limit is
+refused before anything is written.
+
 Event ids are uuid5 of the source keys, so importing the same export again writes nothing and a
 newer export writes only new rows and corrections of changed ones.
 """
@@ -31,6 +35,7 @@ from ledger.events.refs import references
 from ledger.events.schemas import EVENT_ADAPTER
 from ledger.events.values import REF_TAGS, control_character, ref_id, replace_controls
 from ledger.importers import mapping
+from ledger.importers.limits import NO_LIMITS, ByteBudget, LimitedSource, Limits, check_declared, too_many_rows
 from ledger.importers.mapping import text
 from ledger.importers.progress import Meter, ProgressCallback
 from ledger.importers.rejects import PARTIAL, Rejects
@@ -227,8 +232,12 @@ def _digest(row: dict[str, str]) -> str:
 
 
 class _Reader:
-    def __init__(self, layout: Layout, staging: Staging, rejects: Rejects, summary: Summary, today: dt.date) -> None:
+    def __init__(
+        self, layout: Layout, staging: Staging, rejects: Rejects, summary: Summary, today: dt.date, *, limits: Limits = NO_LIMITS
+    ) -> None:
         self.layout, self.staging, self.rejects, self.summary, self.today = layout, staging, rejects, summary, today
+        self.limits = limits
+        self.rows_read = 0  # all files so far, for the row limit
         self.file = ""
         self._handlers: dict[str, Callable[[Row], None]] = {
             "organizations.csv": self._organization,
@@ -252,6 +261,9 @@ class _Reader:
         count = 0
         for row in csv_file.rows():
             count += 1
+            self.rows_read += 1
+            if self.rows_read > self.limits.max_rows:
+                raise too_many_rows(self.rows_read, self.limits)
             try:
                 handler(row)
             except _Reject as exc:
@@ -635,13 +647,15 @@ def _validation_message(exc: ValidationError) -> str:
 # ---- between the passes: foundings ---------------------------------------------------------------
 
 
-def _found_firms(staging: Staging, rejects: Rejects, layout: Layout) -> None:
+def _found_firms(staging: Staging, rejects: Rejects, layout: Layout, meter: Meter) -> None:
     """A firm.founded for every startup: on its founded_on, or on its first known event when that
     is missing or later (said in `source`). Firms that cannot be founded are marked, so their
     rounds and exits are rejected with the reason instead of failing in the ledger."""
     staging.index()
     staging.make_subjects_startups()
+    meter.total = staging.count_startups()
     for org_id, founded, first, _closed, primary, country, subdivision, city, sector, source, file, line in staging.startups():
+        meter.advance()
         reason = None
         if founded is None and first is None:
             reason = "no founding date and no dated round, exit or closure to infer one from"
@@ -732,13 +746,14 @@ def _blocked(staging: Staging, se: StagedEvent, latest: dt.date) -> str | None:
     return None
 
 
-def _keep_actors(factory: sessionmaker[Session], staging: Staging, rejects: Rejects, *, on: dt.date, source: str) -> int:
+def _keep_actors(factory: sessionmaker[Session], staging: Staging, rejects: Rejects, *, on: dt.date, source: str, meter: Meter) -> int:
     """Every organization and person the export describes is kept. Those no written event names
     are registered on their own, dated `on` (the import's day: the export dates none of them);
     then each described actor in the ledger counts its row as in the ledger. Returns how many
     were registered here."""
     writer = EventWriter(factory, rejects=rejects)
     for chunk in chunked(staging.actors(), 1000):
+        meter.advance(len(chunk))
         with factory() as session:
             present = known_actors(session, [actor_id for actor_id, *_ in chunk])
         facts = staging.actor_facts([actor_id for actor_id, *_ in chunk if actor_id not in present])
@@ -771,26 +786,45 @@ def import_crunchbase(
     future_tolerance_days: int = 1,
     today: dt.date | None = None,
     scratch_dir: Path | None = None,
+    limits: Limits = NO_LIMITS,
+    progress_interval: float = 0.5,
 ) -> Summary:
     """Import the export in PATH (a directory or zip archive). Raises MalformedFile, having
-    written nothing, when a file of it cannot be read; rows that cannot be mapped are rejected."""
+    written nothing, when a file of it cannot be read, and ImportLimitExceeded, having written
+    nothing, when it is over `limits`; rows that cannot be mapped are rejected. `progress` is
+    called per stage (progress.STAGES) at most every `progress_interval` seconds."""
     started = time.monotonic()
-    source = open_source(path, anchors=[layout.anchor for layout in LAYOUTS])
+    found = open_source(path, anchors=[layout.anchor for layout in LAYOUTS])
+    # The anchor's header is read to tell the layout: its declared size is checked first.
+    check_declared(found, found.names() & {layout.anchor for layout in LAYOUTS}, limits)
+    source = LimitedSource(found, limits)
     layout = detect_layout(source)
     present = [spec for spec in layout.files if spec.name in source.names()]
+    declared = check_declared(source, [spec.name for spec in present], limits)
     summary = Summary(layout=layout.label)
     latest = (today or dt.date.today()) + dt.timedelta(days=future_tolerance_days)
     pending_rejects = None if rejects_path is None else rejects_path.with_name(rejects_path.name + ".partial")
     try:
         with Rejects(pending_rejects) as rejects, Staging(scratch_dir) as staging:
-            reading = Meter(progress, "reading", sum(max(count_lines(source, spec.name) - 1, 0) for spec in present))
-            reader = _Reader(layout, staging, rejects, summary, latest)
+            counting = Meter(progress, "counting", declared, interval=progress_interval)
+            budget = ByteBudget(limits)
+
+            def counted(size: int) -> None:
+                budget.spend(size)
+                counting.advance(size)
+
+            lines = sum(max(count_lines(source, spec.name, counted) - 1, 0) for spec in present)
+            counting.finish()
+            reading = Meter(progress, "reading", lines, interval=progress_interval)
+            reader = _Reader(layout, staging, rejects, summary, latest, limits=limits)
             for spec in present:
                 reader.read(CsvFile(source, spec.name, spec.required), reading)
             reading.finish()
-            _found_firms(staging, rejects, layout)
+            founding = Meter(progress, "founding", 0, interval=progress_interval)
+            _found_firms(staging, rejects, layout, founding)
+            founding.finish()
             summary.staged_events = staging.count_events()
-            writing = Meter(progress, "writing", summary.staged_events)
+            writing = Meter(progress, "writing", summary.staged_events, interval=progress_interval)
             writer = EventWriter(
                 factory,
                 rejects=rejects,
@@ -805,15 +839,20 @@ def import_crunchbase(
                 writer.add(item)
             writer.flush()
             writing.finish()
+            registering = Meter(progress, "registering", staging.count_actors(), interval=progress_interval)
             summary.unnamed_actors = _keep_actors(
                 factory,
                 staging,
                 rejects,
                 on=latest - dt.timedelta(days=future_tolerance_days),
                 source=f"{layout.label}: actor as described there",
+                meter=registering,
             )
+            registering.finish()
             summary.files = rejects.tally(summary.rows)
-    except MalformedFile:
+    except Exception:
+        # A half-written reject file is never published (whatever stopped the import: a malformed
+        # file, a limit, the task's time limit); the next run writes it whole.
         if pending_rejects is not None:
             pending_rejects.unlink(missing_ok=True)
         raise

@@ -12,7 +12,8 @@ import csv
 import io
 import stat
 import zipfile
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Protocol
@@ -24,6 +25,9 @@ from ledger.errors import InvalidEvent, LedgerError
 csv.field_size_limit(16 * 1024 * 1024)
 
 _CHUNK = 1 << 20
+# A physical line is read whole before the csv module sees it, so a file of one endless line (a
+# zip bomb of zeros) would be held in memory: stop at twice the field limit instead.
+_MAX_LINE_CHARS = 32 * 1024 * 1024
 
 
 class MalformedFile(LedgerError):
@@ -48,6 +52,10 @@ class Source(Protocol):
 
     def names(self) -> set[str]: ...
 
+    def sizes(self, name: str) -> tuple[int, int | None]:
+        """(uncompressed size as the source declares it, compressed size or None)."""
+        ...
+
     def open_binary(self, name: str) -> contextlib.AbstractContextManager[IO[bytes]]: ...
 
 
@@ -63,6 +71,9 @@ class DirectorySource:
         # Only regular files in the folder itself: a link could lead out of the import root and
         # a FIFO or device (/dev/zero) would never end.
         return {p.name for p in self.path.iterdir() if _regular(p) and p.suffix.lower() == ".csv"}
+
+    def sizes(self, name: str) -> tuple[int, int | None]:
+        return (self.path / name).lstat().st_size, None
 
     def open_binary(self, name: str) -> contextlib.AbstractContextManager[IO[bytes]]:
         return (self.path / name).open("rb")
@@ -82,10 +93,20 @@ class ZipSource:
     def names(self) -> set[str]:
         return set(self.members)
 
+    def sizes(self, name: str) -> tuple[int, int | None]:
+        with zipfile.ZipFile(self.path) as archive:
+            info = archive.getinfo(self.members[name])
+        return info.file_size, info.compress_size
+
     @contextlib.contextmanager
     def open_binary(self, name: str) -> Iterator[IO[bytes]]:
         with zipfile.ZipFile(self.path) as archive, archive.open(self.members[name]) as stream:
-            yield stream
+            try:
+                yield stream
+            except (zipfile.BadZipFile, EOFError, zlib.error):
+                # zipfile stops at the size the header declares and then finds the CRC wrong, or
+                # the compressed data ends early: the member is not what its header says.
+                raise MalformedFile(name, None, "damaged zip member: its data does not match its header") from None
 
 
 def _regular(path: Path) -> bool:
@@ -135,12 +156,15 @@ def open_source(path: Path, anchors: Iterable[str] = ()) -> Source:
     return ZipSource(path, {p.name: str(p) for p in csvs if p.parent == folder})
 
 
-def count_lines(source: Source, name: str) -> int:
-    """Newlines in a file, fast (an upper bound of its records, for progress estimates)."""
+def count_lines(source: Source, name: str, on_read: Callable[[int], None] | None = None) -> int:
+    """Newlines in a file, fast (an upper bound of its records, for progress estimates);
+    `on_read` is told the bytes of every chunk read."""
     total = 0
     with source.open_binary(name) as raw:
         while chunk := raw.read(_CHUNK):
             total += chunk.count(b"\n")
+            if on_read is not None:
+                on_read(len(chunk))
     return total
 
 
@@ -171,9 +195,11 @@ class CsvFile:
     def _checked_lines(self, text: IO[str], line_box: list[int]) -> Iterator[str]:
         number = 0
         try:
-            for line in text:
+            while line := text.readline(_MAX_LINE_CHARS):
                 number += 1
                 line_box[0] = number
+                if len(line) == _MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+                    raise MalformedFile(self.name, number, f"a line longer than {_MAX_LINE_CHARS:,} characters: not CSV text")
                 if "\x00" in line:
                     raise MalformedFile(self.name, number, "contains NUL bytes: a binary file, not CSV text")
                 yield line

@@ -167,6 +167,9 @@ class Staging:
             SUBJECT_TYPES,
         )
 
+    def count_startups(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM org WHERE kind = 'startup'").fetchone()[0])
+
     def startups(self) -> Iterator[tuple[Any, ...]]:
         """(id, founded_on, first subject event date, closed_on, primary, country, subdivision, city,
         sector, source, file, line) of every startup, streamed (results go to other tables)."""
@@ -277,6 +280,11 @@ class Staging:
         while rows := cursor.fetchmany(1000):
             for actor_id, file, line, named in rows:
                 yield actor_id, file, line, bool(named)
+
+    def count_actors(self) -> int:
+        """How many rows actors() gives."""
+        query = "SELECT (SELECT count(*) FROM org) + (SELECT count(*) FROM person WHERE id NOT IN (SELECT id FROM org))"
+        return int(self.db.execute(query).fetchone()[0])
 
     def known(self, actor_ids: Iterable[str]) -> set[str]:
         ids = list(actor_ids)

@@ -54,6 +54,16 @@ def finish(factory: sessionmaker[Session], *, task_id: str, result: dict[str, An
             record.progress = 1.0
 
 
+def fail_unfinished(factory: sessionmaker[Session], *, task_id: str, error: str) -> bool:
+    """Fail a record still queued or running (its process was killed under it); True if it was."""
+    with unit_of_work(factory) as session:
+        record = session.get(TaskRecord, task_id, with_for_update=True)
+        if record is None or record.state not in ("queued", "running"):
+            return False
+        record.state, record.error, record.finished_at = "failed", error, _now()
+        return True
+
+
 @dataclass(frozen=True)
 class Stage:
     """A stage of a task split into pieces, and the part of the progress bar it fills."""

@@ -57,7 +57,7 @@ def test_uploaded_zip_is_imported_with_progress_and_rejects(
     assert summary is not None
     done = _task(client, task_id)
     assert (done["state"], done["progress"], done["error"]) == ("succeeded", 1.0, None)
-    assert done["message"].startswith("writing 36/36 events")
+    assert done["message"].startswith("registering 25/25 actors")
     assert (done["result"]["new"], done["result"]["rejected"], done["result"]["total_rows"]) == (34, 9, 68)
     assert not upload.exists()  # the upload is removed once imported
 
