@@ -310,15 +310,20 @@ class Backends:
         self.engine = sa.create_engine(make_url(database_url).set(query={}))
         self.application_name = application_name
 
-    def _count(self, condition: str) -> int:
+    def _count(self, condition: str, **params: str) -> int:
         with self.engine.connect() as conn:
-            query = f"SELECT count(*) FROM pg_stat_activity WHERE application_name = :name AND {condition}"
-            return int(conn.execute(sa.text(query), {"name": self.application_name}).scalar_one())
+            query = f"SELECT count(*) FROM pg_stat_activity a WHERE a.application_name = :name AND {condition}"
+            return int(conn.execute(sa.text(query), {"name": self.application_name, **params}).scalar_one())
 
     def writing(self) -> int:
         """Backends inside a transaction that has written or locked a row (it has an xid): an
         append holds the ledger head row lock from its first statement to its commit."""
-        return self._count("backend_xid IS NOT NULL")
+        return self._count("a.backend_xid IS NOT NULL")
+
+    def waiting_on(self, table: str) -> int:
+        """Backends waiting for a lock on `table` (to write it, when a test holds it in SHARE mode)."""
+        waiting = "EXISTS (SELECT FROM pg_locks l WHERE l.pid = a.pid AND NOT l.granted AND l.relation = CAST(:table AS regclass))"
+        return self._count(waiting, table=table)
 
     def connected(self) -> int:
         return self._count("true")
