@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import SnapshotDep
-from api.schemas import PROBLEM_RESPONSES, ActorsPublic
+from api.schemas import PROBLEM_RESPONSES, ActorPublic, ActorsPublic
 from api.security import AUTH_RESPONSES, READ
 from ledger.actors import service as actors_service
 from ledger.events.values import ACTOR_ID_PATTERN, OrgKind
@@ -33,7 +33,7 @@ def list_actors(
     return ActorsPublic.model_validate({"actors": actors, "next_cursor": next_cursor})
 
 
-@router.get("/{actor_id:path}", responses=PROBLEM_RESPONSES)
+@router.get("/{actor_id:path}", response_model=ActorPublic, responses=PROBLEM_RESPONSES)
 def get_actor(actor_id: str, session: SnapshotDep) -> dict[str, Any]:
     """Profile: type, kind, location now, lifecycle, people and roles, investments."""
     return actors_service.get_profile_or_raise(session, actor_id=actor_id)

@@ -31,9 +31,9 @@ router = APIRouter(prefix="/v1/events", tags=["events"], responses=AUTH_RESPONSE
 @router.post(
     "",
     status_code=201,
+    dependencies=[WRITE],
     response_model=AppendedPublic,
     responses={200: {"model": AppendedPublic, "description": "Identical replay of a known event_id"}, **PROBLEM_RESPONSES},
-    dependencies=[WRITE],
 )
 def post_event(
     event: Annotated[Event, Body()],

@@ -6,12 +6,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api import readiness
-from api.schemas import ReadinessPublic
+from api.schemas import HealthPublic, ReadinessPublic
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", response_model=HealthPublic)
 def healthz() -> dict[str, str]:
     """The process is up."""
     return {"status": "ok"}

@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import SnapshotDep
 from api.problems import problem
-from api.schemas import PROBLEM_RESPONSES, ProblemItem
+from api.schemas import PROBLEM_RESPONSES, ProblemItem, TaskQueuedPublic, problem_doc
 from api.security import ADMIN, AUTH_RESPONSES
 from ledger.errors import InvalidEvent
 from ledger.events.values import control_character, plain_line
@@ -52,10 +52,11 @@ _OPENAPI_BODY: dict[str, Any] = {
     "/imports",
     status_code=202,
     openapi_extra=_OPENAPI_BODY,
+    response_model=TaskQueuedPublic,
     responses={
-        503: {"description": "Broker unreachable"},
-        415: {"description": "Neither JSON nor multipart"},
-        403: {"description": "Server-side paths are off (no LOOPLEDGER_IMPORT_ROOT) or the key is not admin"},
+        503: problem_doc("Broker unreachable"),
+        415: problem_doc("Neither JSON nor multipart"),
+        403: problem_doc("Server-side paths are off (no LOOPLEDGER_IMPORT_ROOT) or the key is not admin"),
         **PROBLEM_RESPONSES,
     },
 )

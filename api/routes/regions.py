@@ -10,7 +10,7 @@ from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, Response
 
 from api.deps import SessionDep, SnapshotDep
 from api.params import Instant
-from api.schemas import PROBLEM_RESPONSES
+from api.schemas import PROBLEM_RESPONSES, ComparePublic, MetricSeriesPublic, MetricSetPublic, RegionPublic, RegionsPublic
 from api.security import ADMIN, AUTH_RESPONSES, READ
 from ledger.chains.dates import MAX_WINDOW_YEARS
 from ledger.db import aware
@@ -25,7 +25,12 @@ router = APIRouter(prefix="/v1/regions", tags=["regions"], responses=AUTH_RESPON
 Slug = Annotated[str, Path(pattern=SLUG_PATTERN)]
 
 
-@router.put("/{slug}", dependencies=[ADMIN], responses={201: {"description": "Created"}, **PROBLEM_RESPONSES})
+@router.put(
+    "/{slug}",
+    dependencies=[ADMIN],
+    response_model=RegionPublic,
+    responses={201: {"model": RegionPublic, "description": "Created"}, **PROBLEM_RESPONSES},
+)
 def put_region(
     slug: Slug, definition: RegionDefinition, session: SessionDep, response: Response, request: Request, background: BackgroundTasks
 ) -> dict[str, Any]:
@@ -39,13 +44,13 @@ def put_region(
     return body
 
 
-@router.get("", dependencies=[READ], responses=PROBLEM_RESPONSES)
+@router.get("", dependencies=[READ], response_model=RegionsPublic, responses=PROBLEM_RESPONSES)
 def list_regions(session: SnapshotDep) -> dict[str, Any]:
     """All regions."""
     return {"regions": [regions_service.public(r) for r in regions_service.get_all(session)]}
 
 
-@router.get("/{slug}", dependencies=[READ], responses=PROBLEM_RESPONSES)
+@router.get("/{slug}", dependencies=[READ], response_model=RegionPublic, responses=PROBLEM_RESPONSES)
 def get_region(slug: Slug, session: SnapshotDep) -> dict[str, Any]:
     """One region."""
     return regions_service.public(regions_service.get_or_raise(session, slug=slug))
@@ -55,7 +60,7 @@ AsOf = Annotated[Instant | None, Query(description="answer with what the ledger 
 WindowYears = Annotated[int, Query(ge=1, le=MAX_WINDOW_YEARS, description="reinvestment window W in calendar years")]
 
 
-@router.get("/{slug}/metrics", dependencies=[READ], responses=PROBLEM_RESPONSES)
+@router.get("/{slug}/metrics", dependencies=[READ], response_model=MetricSetPublic, responses=PROBLEM_RESPONSES)
 def get_metrics(
     slug: Slug,
     request: Request,
@@ -72,7 +77,7 @@ def get_metrics(
     return result
 
 
-@router.get("/{slug}/metrics/series", dependencies=[READ], responses=PROBLEM_RESPONSES)
+@router.get("/{slug}/metrics/series", dependencies=[READ], response_model=MetricSeriesPublic, responses=PROBLEM_RESPONSES)
 def get_metric_series(
     slug: Slug,
     request: Request,
@@ -91,7 +96,7 @@ def get_metric_series(
 compare_router = APIRouter(prefix="/v1", tags=["regions"], dependencies=[READ], responses=AUTH_RESPONSES)
 
 
-@compare_router.get("/compare", responses=PROBLEM_RESPONSES)
+@compare_router.get("/compare", response_model=ComparePublic, responses=PROBLEM_RESPONSES)
 def get_compare(
     request: Request,
     regions: Annotated[str, Query(description="comma-separated region slugs", max_length=2000)],

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import SnapshotDep
+from api.schemas import StatusPublic
 from api.security import AUTH_RESPONSES, READ
 from ledger.chains import maintain
 from ledger.events import service as events_service
@@ -14,7 +15,7 @@ from ledger.events import service as events_service
 router = APIRouter(prefix="/v1", tags=["health"], dependencies=[READ], responses=AUTH_RESPONSES)
 
 
-@router.get("/status")
+@router.get("/status", response_model=StatusPublic)
 def get_status(session: SnapshotDep) -> dict[str, Any]:
     """The log head and the derived state's watermark; lag 0 means fully caught up."""
     head = events_service.head_seq(session)

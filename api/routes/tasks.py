@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, SnapshotDep
 from api.problems import problem
-from api.schemas import PROBLEM_RESPONSES
+from api.schemas import PROBLEM_RESPONSES, TaskPublic, TaskQueuedPublic, problem_doc
 from api.security import ADMIN, AUTH_RESPONSES, READ
 from ledger.regions import service as regions_service
 from ledger.regions.schemas import SLUG_PATTERN
@@ -24,7 +24,14 @@ class RecomputeRequest(BaseModel):
 
 
 @router.post(
-    "/recompute", status_code=202, dependencies=[ADMIN], responses={503: {"description": "Broker unreachable"}, **PROBLEM_RESPONSES}
+    "/recompute",
+    status_code=202,
+    dependencies=[ADMIN],
+    response_model=TaskQueuedPublic,
+    responses={
+        503: problem_doc("Broker unreachable"),
+        **PROBLEM_RESPONSES,
+    },
 )
 def post_recompute(request: Request, session: SessionDep, body: Annotated[RecomputeRequest | None, Body()] = None) -> JSONResponse:
     """Queue a full recomputation of derived state; follow it at /v1/tasks/{task_id}."""
@@ -42,7 +49,7 @@ def post_recompute(request: Request, session: SessionDep, body: Annotated[Recomp
     return JSONResponse({"task_id": task_id, "state": "queued"}, status_code=202)
 
 
-@router.get("/tasks/{task_id}", dependencies=[READ], responses=PROBLEM_RESPONSES)
+@router.get("/tasks/{task_id}", dependencies=[READ], response_model=TaskPublic, responses=PROBLEM_RESPONSES)
 def get_task(task_id: str, session: SnapshotDep) -> dict[str, Any]:
     """State, progress, and result or error of a background task."""
     return tasks_service.public(tasks_service.get_or_raise(session, task_id=task_id))
