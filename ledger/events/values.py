@@ -196,7 +196,14 @@ Amount = Annotated[
         }
     ),
 ]
-Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False), BeforeValidator(exact_decimal)]
+Percent = Annotated[
+    Decimal,
+    Field(ge=0, le=100, allow_inf_nan=False),
+    BeforeValidator(exact_decimal),
+    # As written (3.50 stays 3.50, so earlier replays still match), but never str()'s 1E-7, which
+    # the amount grammar above would refuse when an export is imported again.
+    PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json"),
+]
 
 
 class Location(Frozen):

@@ -370,6 +370,17 @@ def test_json_number_amounts_are_kept_exactly(client: TestClient, founded: dict[
     assert _stored_amount(client, response.json()["event_id"]) == stored
 
 
+@pytest.mark.parametrize(("written", "stored"), [("0.0000001", "0.0000001"), ("3.50", "3.50"), ("N", "12.5")])
+def test_royalty_is_stored_in_plain_notation(client: TestClient, founded: dict[str, Any], written: str, stored: str) -> None:
+    """Decimal's str() would write 0.0000001 as 1E-7, which an import of the export would refuse."""
+    body = {"type": "license.deal", "occurred_on": "2005-01-01", "data": {"licensor": "kribb", "licensee": "alpha", "royalty_pct": written}}
+    response = client.post(
+        "/v1/events", content=_with_number(body, "1.25e1") if written == "N" else json.dumps(body).encode(), headers=JSON
+    )
+    assert response.status_code == 201, response.text
+    assert client.get(f"/v1/events/{response.json()['event_id']}").json()["data"]["royalty_pct"] == stored
+
+
 def test_json_number_amounts_in_a_batch_are_kept_exactly(client: TestClient, founded: dict[str, Any]) -> None:
     response = client.post("/v1/events/batch", content=_with_number({"events": [_round("N")]}, "12345678901234567.89"), headers=JSON)
     assert response.status_code == 201, response.text
