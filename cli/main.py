@@ -149,16 +149,24 @@ def verify() -> None:
 
 @app.command()
 def worker(
-    pool: Annotated[str, typer.Option(help="solo (one task at a time), prefork or threads")] = "solo",
+    pool: Annotated[str, typer.Option(help="prefork (enforces import time limits), solo (one task at a time) or threads")] = "prefork",
     concurrency: Annotated[int, typer.Option(help="processes or threads for prefork/threads")] = 2,
+    queues: Annotated[str, typer.Option(help="comma-separated queues: celery (catch-ups, recomputes), imports")] = "celery,imports",
     beat: Annotated[bool, typer.Option("--beat/--no-beat", help="also run the periodic sweep in this process")] = False,
 ) -> None:
-    """Start a Celery worker on the configured broker (LOOPLEDGER_BROKER_URL)."""
+    """Start a Celery worker on the configured broker (LOOPLEDGER_BROKER_URL).
+
+    By default it takes catch-ups and imports with two processes; imports run one at a time, so
+    one process stays free for catch-ups while an import runs."""
+    from workers.app import IMPORTS_QUEUE
     from workers.app import app as celery_app
 
     settings = Settings()
     _require_schema(settings)
-    argv = ["worker", f"--pool={pool}", f"--concurrency={concurrency}", f"--loglevel={settings.log_level.upper()}"]
+    if pool != "prefork" and IMPORTS_QUEUE in queues.split(","):
+        # Celery enforces time limits in prefork pool processes only.
+        err.print(f"[yellow]imports on a {pool} pool run without their time limit (LOOPLEDGER_IMPORT_TIME_LIMIT_SECONDS)[/]")
+    argv = ["worker", f"--pool={pool}", f"--concurrency={concurrency}", f"--queues={queues}", f"--loglevel={settings.log_level.upper()}"]
     if beat:
         argv += ["--beat", f"--schedule={_beat_schedule_path()}"]
     celery_app.worker_main(argv)

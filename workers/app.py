@@ -14,6 +14,11 @@ RECOMPUTE_REGION = "loopledger.recompute_region"
 SWEEP = "loopledger.sweep"
 IMPORT = "loopledger.import"
 
+# Queues. Imports run for minutes to an hour, so they have their own: a worker consuming only
+# DEFAULT_QUEUE (docker-compose's `worker`) is never held up by one (README, "Workers and queues").
+DEFAULT_QUEUE = "celery"  # Celery's own default name: catch-ups, sweeps, recomputes
+IMPORTS_QUEUE = "imports"
+
 
 # A publisher waits at most this long on a Redis socket. Without a socket timeout a publish to a
 # hung broker (accepting connections, never answering) blocks forever (kombu's Redis transport
@@ -65,6 +70,8 @@ def create_celery(settings: Settings | None = None, *, publisher: bool = False) 
         broker_transport_options=_transport_options(settings, publisher=publisher),
         beat_schedule={"sweep": {"task": SWEEP, "schedule": settings.sweep_interval_seconds}},
         worker_hijack_root_logger=False,
+        task_default_queue=DEFAULT_QUEUE,
+        task_routes={IMPORT: {"queue": IMPORTS_QUEUE}},
     )
     app.conf.loopledger_settings = settings
     return app

@@ -1,7 +1,7 @@
 """Real Celery workers on real Redis against the real PostgreSQL: processes, brokers and waits.
 
-Nothing here is eager or mocked. A worker is `.venv/bin/loopledger worker --pool solo` in its own
-process group (so its embedded beat dies with it), started with only the LOOPLEDGER_* settings a
+Nothing here is eager or mocked. A worker is `.venv/bin/loopledger worker --pool solo` (or the
+command's default pool) in its own process group (so its embedded beat dies with it), started with only the LOOPLEDGER_* settings a
 test chose, and always killed at teardown. Tests wait on watermarks (`GET /v1/status`, task
 state) with `wait_for`, never on a fixed sleep. Under CI=true a missing PostgreSQL, Redis or
 redis-server binary fails these tests instead of skipping them (tests.conftest.require_service).
@@ -154,6 +154,7 @@ class Workers:
         visibility_timeout_seconds: int | None = None,
         ready_timeout: float = 60.0,
         settings: dict[str, str] | None = None,
+        pool: str | None = "solo",
     ) -> Worker:
         # Only the settings chosen here: a developer's LOOPLEDGER_* variables or .env must not leak in.
         env = {k: v for k, v in os.environ.items() if not k.startswith("LOOPLEDGER_")}
@@ -169,7 +170,8 @@ class Workers:
         if visibility_timeout_seconds is not None:
             env["LOOPLEDGER_VISIBILITY_TIMEOUT_SECONDS"] = str(visibility_timeout_seconds)
         env.update({f"LOOPLEDGER_{name.upper()}": value for name, value in (settings or {}).items()})
-        command = [str(LOOPLEDGER), "worker", "--pool", "solo", *(["--beat"] if beat else [])]
+        # pool=None: the command's defaults (prefork, two processes, both queues).
+        command = [str(LOOPLEDGER), "worker", *(["--pool", pool] if pool else []), *(["--beat"] if beat else [])]
         log = self.directory / f"worker-{len(self.started) + 1}.log"
         with log.open("wb") as out:
             # Own session and process group, so kill() takes the embedded beat process with it.
