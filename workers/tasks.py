@@ -211,6 +211,8 @@ def run_import(
 
 
 def progress_message(p: Progress) -> str:
+    if p.total == 0:  # a stage whose size is not known yet (founding builds its indexes first)
+        return p.stage
     if p.unit == "bytes":
         return f"{p.stage} {p.done / 2**20:,.1f}/{p.total / 2**20:,.1f} MiB ({p.per_second / 2**20:,.1f} MiB/s)"
     return f"{p.stage} {p.done:,}/{p.total:,} {p.unit} ({p.per_second:,.0f}/s)"
