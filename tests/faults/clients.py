@@ -19,6 +19,18 @@ from tests.faults.conftest import AUTH
 RETRY_PAUSE_SECONDS = 0.05
 
 
+# Two regions: a catch-up refreshes the metric parts only of the regions new events touch, so
+# the parts of the other must stay exact without being recomputed.
+REGIONS = {"daejeon": "KR-30", "seoul": "KR-11"}
+
+
+def put_regions(client: httpx.Client) -> None:
+    for slug, subdivision in REGIONS.items():
+        definition = {"name": slug, "members": [{"country": "KR", "subdivision": subdivision}]}
+        response = client.put(f"/v1/regions/{slug}", json=definition)
+        assert response.is_success, response.text
+
+
 def event_id(scope: str, index: int) -> str:
     """A fixed event_id: the same event posted again is an identical replay."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"loopledger-tests/faults/{scope}/{index}"))

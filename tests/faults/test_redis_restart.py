@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.faults.clients import Outcome, Poster, Tally, with_ids
+from tests.faults.clients import Outcome, Poster, Tally, put_regions, with_ids
 from tests.faults.conftest import ApiFactory, loopledger_verify, read_log
 from tests.faults.derived import assert_derived_state_equals_a_full_rebuild, caught_up, watermarks
 from tests.log_checks import assert_chain_intact
@@ -20,7 +20,6 @@ from tests.workers.synthetic import synthetic_ledger
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-REGIONS = {"daejeon": "KR-30", "seoul": "KR-11"}
 DEADLINE_SECONDS = 40
 FIRST_RATE = dt.date(2005, 1, 3)
 
@@ -50,9 +49,7 @@ def test_a_redis_restart_while_posting_loses_nothing_and_the_worker_catches_up_t
     worker = workers.start(private_redis.url, beat=True, sweep_interval_seconds=1)
     server = api_server(postgres_url, private_redis.url)
     with server.client() as client:
-        for slug, subdivision in REGIONS.items():
-            definition = {"name": slug, "members": [{"country": "KR", "subdivision": subdivision}]}
-            assert client.put(f"/v1/regions/{slug}", json=definition).is_success
+        put_regions(client)
     ledger = with_ids(synthetic_ledger(firms=180, vcs=6), "redis-restart/ledger")
     rates = _fx_rates(120)
     total = len(ledger) + len(rates)

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from tests.faults.clients import put_regions
 from tests.faults.conftest import ApiFactory, Backends, loopledger_verify, with_application_name
 from tests.faults.derived import Watermarks, assert_derived_state_equals_a_full_rebuild, caught_up, watermarks
 from tests.workers.conftest import RedisServer, Workers, post_events, task_state
@@ -27,7 +28,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 # Redis gives an unacknowledged message back after this long: the killed worker's task.
 VISIBILITY_TIMEOUT_SECONDS = 5
-REGIONS = {"daejeon": "KR-30", "seoul": "KR-11"}
 KILLED = "faults-killed-worker"
 
 
@@ -72,10 +72,7 @@ def test_a_worker_killed_mid_task_leaves_work_a_new_worker_finishes_to_a_full_re
     # The catch-up cases leave new events to apply (and stored parts to bring up to date).
     first_part = ledger if kill_point.task == "recompute" else ledger[: len(ledger) // 2]
     with server.client() as client:
-        for slug, subdivision in REGIONS.items():
-            assert client.put(
-                f"/v1/regions/{slug}", json={"name": slug, "members": [{"country": "KR", "subdivision": subdivision}]}
-            ).is_success
+        put_regions(client)
         head = post_events(client, first_part)  # type: ignore[arg-type]
         killed_database_url = with_application_name(postgres_url, KILLED)
         first = workers.start(
