@@ -183,6 +183,7 @@ class RecyclingPublic(BaseModel):
 
 class LineageFirmPublic(FirmGenerationPublic):
     founders: list[str]
+    parents: list[str] = Field(description="the firms of the previous generation (or the root) whose alumni founded this one")
 
 
 class LineagePublic(BaseModel):

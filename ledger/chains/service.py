@@ -211,28 +211,31 @@ def recycling(
 
 def lineage(session: Session, *, org_id: str, max_depth: int | None = None) -> dict[str, Any]:
     """Alumni-founded firms of an organization (spec: origins naming it, or a founder who held a
-    role there before the founding), then of those firms, with fewest-step generation. Read a
-    generation at a time through the org and person indexes."""
+    role there before the founding), then of those firms, with fewest-step generation and the
+    firms (or the root) of the generation before that it descends from. Read a generation at a
+    time through the org and person indexes."""
     actors_service.get_or_raise(session, actor_id=org_id)
     generation: dict[str, int] = {}
     founders: dict[str, set[str]] = {}
+    parents: dict[str, set[str]] = {}
     frontier = {org_id}
     depth = 0
     while frontier and (max_depth is None or depth < max_depth):
         depth += 1
         found = _alumni_founded(session, sorted(frontier))
         nxt = set()
-        for firm, people in found.items():
+        for firm, (people, sources) in found.items():
             founders[firm] = people
             if firm != org_id and firm not in generation:
                 generation[firm] = depth
+                parents[firm] = sources
                 nxt.add(firm)
         frontier = nxt
     names = _names(session, [*generation, org_id])
     return {
         "root": {"id": org_id, "name": names.get(org_id)},
         "firms": [
-            {"id": f, "name": names.get(f), "generation": g, "founders": sorted(founders.get(f, ()))}
+            {"id": f, "name": names.get(f), "generation": g, "founders": sorted(founders.get(f, ())), "parents": sorted(parents[f])}
             for f, g in sorted(generation.items(), key=lambda i: (i[1], i[0]))
         ],
         "alumni_founded": sum(1 for g in generation.values() if g == 1),
@@ -240,30 +243,31 @@ def lineage(session: Session, *, org_id: str, max_depth: int | None = None) -> d
     }
 
 
-def _alumni_founded(session: Session, orgs: Sequence[str]) -> dict[str, set[str]]:
+def _alumni_founded(session: Session, orgs: Sequence[str]) -> dict[str, tuple[set[str], set[str]]]:
     """Founded firms whose origins name one of `orgs`, or one of whose founders held a role at
-    one of them that started before the firm's founding; with each firm's founders."""
-    firms: set[str] = set()
+    one of them that started before the firm's founding; with each firm's founders and the
+    orgs among `orgs` it was founded out of."""
+    sources: dict[str, set[str]] = defaultdict(set)
     for chunk in chunked(orgs, 900):
-        firms |= set(session.scalars(sa.select(m.FirmOrigin.firm_id).where(col(m.FirmOrigin.org_id).in_(chunk))))
+        for firm, org in session.execute(sa.select(m.FirmOrigin.firm_id, m.FirmOrigin.org_id).where(col(m.FirmOrigin.org_id).in_(chunk))):
+            sources[firm].add(org)
         roles = session.execute(
-            sa.select(m.Affiliation.person_id, m.Affiliation.started_on).where(col(m.Affiliation.org_id).in_(chunk))
+            sa.select(m.Affiliation.person_id, m.Affiliation.org_id, m.Affiliation.started_on).where(col(m.Affiliation.org_id).in_(chunk))
         ).all()
-        first_role: dict[str, dt.date] = {}
-        for person, started in roles:
-            first_role[person] = min(started, first_role.get(person, started))
+        first_role: dict[str, dict[str, dt.date]] = defaultdict(dict)
+        for person, org, started in roles:
+            first_role[person][org] = min(started, first_role[person].get(org, started))
         for people in chunked(sorted(first_role), 900):
             for firm, person, founded_on in session.execute(
                 sa.select(m.Founder.firm_id, m.Founder.person_id, m.FirmFounding.founded_on)
                 .join(m.FirmFounding, m.FirmFounding.firm_id == m.Founder.firm_id)
                 .where(col(m.Founder.person_id).in_(people))
             ):
-                if first_role[person] < founded_on:
-                    firms.add(firm)
+                sources[firm].update(org for org, started in first_role[person].items() if started < founded_on)
     founded = set()
     people_of: dict[str, set[str]] = defaultdict(set)
-    for chunk in chunked(sorted(firms), 900):
+    for chunk in chunked(sorted(f for f, s in sources.items() if s), 900):
         founded |= set(session.scalars(sa.select(m.FirmFounding.firm_id).where(col(m.FirmFounding.firm_id).in_(chunk))))
         for firm, person in session.execute(sa.select(m.Founder.firm_id, m.Founder.person_id).where(col(m.Founder.firm_id).in_(chunk))):
             people_of[firm].add(person)
-    return {firm: people_of[firm] for firm in founded}
+    return {firm: (people_of[firm], sources[firm]) for firm in founded}
