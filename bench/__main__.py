@@ -1,4 +1,5 @@
-"""`python -m bench run --size 10k|100k|1m [--keep]` and `python -m bench report FILE...`: see bench/harness.py."""
+"""`python -m bench run --size 10k|100k|1m [--keep]` and `python -m bench report FILE...`: see bench/harness.py;
+`python -m bench soak --minutes 10`: see bench/soak.py."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
-from bench import harness
+from bench import harness, soak
 
 
 def main() -> None:
@@ -19,9 +20,21 @@ def main() -> None:
     run.add_argument("--keep", action="store_true", help="keep the generated files")
     report = sub.add_parser("report", help="print a Markdown table of result files side by side (for bench/RESULTS.md)")
     report.add_argument("files", nargs="+", type=Path)
+    soaking = sub.add_parser("soak", help="steady mixed reads and writes for a while: errors, latency per kind, memory over time")
+    soaking.add_argument("--minutes", type=float, default=10.0)
+    soaking.add_argument("--rate", type=float, default=20.0, help="operations per second offered")
+    soaking.add_argument("--seed-events", type=int, default=10_000, help="size of the ledger loaded first")
+    soaking.add_argument("--clients", type=int, default=16, help="client threads sharing the schedule")
     args = parser.parse_args()
+    if args.command == "soak":
+        figures = soak.soak(args.minutes, rate=args.rate, seed_events=args.seed_events, clients=args.clients)
+        if figures["errors"] or not figures["verify_ok"]:
+            raise SystemExit(f"{figures['errors']} errors; verify: {figures['verify']}")
+        return
     if args.command == "report":
-        print(harness.markdown([json.loads(f.read_text(encoding="utf-8")) for f in args.files]))
+        documents = [json.loads(f.read_text(encoding="utf-8")) for f in args.files]
+        # bench/results/*.json holds soak results too; they have their own table (soak.table).
+        print(harness.markdown([d for d in documents if d.get("kind") != "soak"]))
         return
     results = harness.run(args.size, keep=args.keep)
     if not results["baseline"]["agree"]:
