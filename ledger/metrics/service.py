@@ -314,9 +314,12 @@ def _upsert(session: Session, rows: Sequence[dict[str, Any]]) -> int:
 
 
 def stale_parts(session: Session) -> int:
-    """How many stored parts are behind the liquidity watermark (the sweep re-triggers a refresh)."""
+    """How many stored parts are behind the liquidity watermark, plus one when the parts' own
+    watermark is (the sweep re-triggers a refresh on either)."""
     at = maintain.position(session)
-    return int(session.scalar(sa.select(sa.func.count()).select_from(MetricPart).where(MetricPart.seq < at)) or 0)
+    behind = int(session.scalar(sa.select(sa.func.count()).select_from(MetricPart).where(MetricPart.seq < at)) or 0)
+    # With no part stored yet (a first refresh killed and its message lost) only the watermark tells.
+    return behind + (maintain.position(session, consumer=PARTS) < at)
 
 
 def refresh_after(factory: sessionmaker[Session], *, today: dt.date | None = None) -> int:

@@ -189,3 +189,14 @@ def test_parts_start_at_the_region_s_first_fact_when_it_is_before_1970(client: T
     (body,) = metrics_service.answer(session_factory, slug="daejeon", questions=[sixties])
     assert body["firms_founded"] == 1
     assert body["computed_at"] == min(at for year, (_, at) in stored.items() if year <= 1969)
+
+
+def test_the_sweep_sees_parts_never_refreshed_when_no_part_is_stored(session_factory: sessionmaker[Session]) -> None:
+    # A worker killed in its first parts refresh, its message lost: no part row exists, so only
+    # the parts' own watermark behind the liquidity one says that a refresh is owed.
+    with unit_of_work(session_factory) as session:
+        maintain.set_position(session, 5)
+        assert session.scalar(sa.select(sa.func.count()).select_from(MetricPart)) == 0
+        assert metrics_service.stale_parts(session) == 1
+        maintain.set_position(session, 5, consumer=metrics_service.PARTS)
+        assert metrics_service.stale_parts(session) == 0
