@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""Write the built-in demo scenarios: examples/daejeon.json and examples/bhcr.json.
+"""Write the built-in demo scenarios: examples/{daejeon,bhcr,osong,boston,cambridge-uk,medicon-valley}.json.
 
-Deterministic and stdlib-only: running it again rewrites both files byte for byte. Event ids are
+Deterministic and stdlib-only: running it again rewrites every file byte for byte. Event ids are
 uuid5(scenario namespace, readable key), so loading a file twice adds nothing, and actor ids carry
-a scenario prefix (`dj:`, `bhcr:`), so both files (and the worked example) fit in one ledger.
+a scenario prefix (`dj:`, `bhcr:`, `os:`, `bos:`, `cuk:`, `mv:`), so all files (and the worked
+example) fit in one ledger. A scenario may `borrow` an actor of another one: it registers the same
+id with the same facts, so each file still loads alone, and loaded together (as the demo does) the
+borrowed person or investor is one actor whose exits in one file feed hops in the other.
 
 Every event's `source` starts with "real:" (a fact from ../shared/context.md) or "illustrative:"
 (invented for the demo). Invented people and small firms carry "(illustrative)" in their names;
 real organisations appear only with the facts context.md gives, anything more is marked.
 
-    python examples/build_scenarios.py           # rewrite both files
+    python examples/build_scenarios.py           # rewrite every file
     python examples/build_scenarios.py --check   # exit 1 when a file is out of date
 """
 
@@ -49,7 +52,33 @@ def usd_k(thousands: int) -> Json:
     return {"amount": str(thousands * 1_000), "currency": "USD"}
 
 
-# Both documents define the same regions, so loading either (or both) leaves one definition.
+def gbp_k(thousands: int) -> Json:
+    """Money in GBP, given in thousands (USD value from the fx.rate events)."""
+    return {"amount": str(thousands * 1_000), "currency": "GBP"}
+
+
+def dkk_m(millions: int) -> Json:
+    """Money in DKK, given in millions (USD value from the fx.rate events)."""
+    return {"amount": str(millions * 1_000_000), "currency": "DKK"}
+
+
+def sek_m(millions: int) -> Json:
+    """Money in SEK, given in millions (USD value from the fx.rate events)."""
+    return {"amount": str(millions * 1_000_000), "currency": "SEK"}
+
+
+# Greater London has no ISO 3166-2 code of its own: GB-LND is the City of London only, so the
+# region lists the City and the 32 London boroughs.
+# fmt: off
+LONDON_BOROUGHS = (
+    "GB-BDG", "GB-BEN", "GB-BEX", "GB-BNE", "GB-BRY", "GB-CMD", "GB-CRY", "GB-EAL", "GB-ENF", "GB-GRE", "GB-HAV",
+    "GB-HCK", "GB-HIL", "GB-HMF", "GB-HNS", "GB-HRW", "GB-HRY", "GB-ISL", "GB-KEC", "GB-KTT", "GB-LBH", "GB-LEW",
+    "GB-MRT", "GB-NWM", "GB-RDB", "GB-RIC", "GB-STN", "GB-SWK", "GB-TWH", "GB-WFT", "GB-WND", "GB-WSM",
+)
+# fmt: on
+
+
+# Every document defines the same regions, so loading any of them (or all) leaves one definition.
 REGIONS: Json = {
     "daejeon": {"name": "Daejeon", "members": [loc("KR", "KR-30")]},
     "seoul": {"name": "Seoul", "members": [loc("KR", "KR-11")]},
@@ -58,6 +87,11 @@ REGIONS: Json = {
         "name": "BioHealth Capital Region (Maryland, Virginia, Washington DC)",
         "members": [loc("US", "US-MD"), loc("US", "US-VA"), loc("US", "US-DC")],
     },
+    "boston": {"name": "Boston/Cambridge (Massachusetts)", "members": [loc("US", "US-MA")]},
+    "cambridge-uk": {"name": "Cambridge, UK (Cambridgeshire)", "members": [loc("GB", "GB-CAM")]},
+    "london": {"name": "London (the City and the 32 boroughs)", "members": [loc("GB", "GB-LND")] + [loc("GB", b) for b in LONDON_BOROUGHS]},
+    # One cluster across a border: the Capital Region of Denmark (Hovedstaden) and Skåne.
+    "medicon-valley": {"name": "Medicon Valley (Capital Region of Denmark and Skåne)", "members": [loc("DK", "DK-84"), loc("SE", "SE-M")]},
 }
 
 
@@ -65,6 +99,7 @@ REGIONS: Json = {
 class _Actor:
     obj: Json
     since: str
+    source: str
 
 
 @dataclass
@@ -162,10 +197,22 @@ class Scenario:
             obj["location"] = location
         self._declare(key, obj, since, self._src(src, f"{name}, an invented person"))
 
+    def borrow(self, other: Scenario, key: str) -> str:
+        """Register an actor of `other` here with the same id and facts; returns the key to use here.
+
+        Identical facts are no conflict, so this file loads alone and, beside `other`, the actor's
+        liquidity in one file and its reinvestments in the other form one chain. Only people and
+        organisations: a firm's founding cannot be stated twice."""
+        actor = other._actors[key]
+        local = f"{other.prefix}:{key}"
+        note = "registered again with the same facts so this file loads on its own"
+        self._declare(local, actor.obj, actor.since, f"{actor.source}; {note}")
+        return local
+
     def _declare(self, key: str, obj: Json, since: str, source: str) -> None:
         if key in self._actors or key in self._firms:
             raise ValueError(f"{key} declared twice")
-        self._actors[key] = _Actor(obj, since)
+        self._actors[key] = _Actor(obj, since, source)
         self._emit("actor.registered", since, f"actor.registered:{key}", obj, source, rank=0)
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -270,7 +317,7 @@ class Scenario:
             return None
         holders = list(f.founders)
         holders += [i for i in f.investors if i not in holders and self._kind(i) not in GOVERNMENT_KINDS]
-        return [{"actor": self._full(h)} for h in holders]
+        return [{"actor": self._firms[h].id if h in self._firms else str(self._actors[h].obj["id"])} for h in holders]
 
     def ipo(
         self,
@@ -1900,8 +1947,1326 @@ def bhcr() -> Scenario:
     return s
 
 
+# ---- Osong/Ochang (Chungbuk) -------------------------------------------------------------------
+
+CHEONGJU = loc("KR", "KR-43", "Cheongju")
+OSONG_FACTS = "context.md: Osong/Ochang (Chungbuk) hosts the Ministry of Food and Drug Safety, CROs and CMOs"
+NOT_LINKED = "context.md: Daejeon and Osong/Ochang are close but not functionally linked"
+LINES = (
+    "context.md: Korea's diagnosis: little long-term capital links research, trials and firms, and policy should connect "
+    "clusters (points) into inter-cluster links (lines)"
+)
+
+
+def osong(dj: Scenario) -> Scenario:
+    s = Scenario(
+        slug="osong",
+        prefix="os",
+        label="Osong/Ochang",
+        description=(
+            "Osong/Ochang (Chungbuk, KR-43) demo, next to Daejeon: alumni of the regulator, CROs and CMOs found service firms "
+            "around 2010; their exits feed a second and third generation and a local recycling fund, while Daejeon founders and "
+            "investors (the same actors as in daejeon.json) put exit money in, so loaded together the two files show "
+            "Daejeon -> Chungbuk hops; Seoul buyers and VCs take part. Real (../shared/context.md): Osong/Ochang hosts the "
+            "Ministry of Food and Drug Safety, CROs and CMOs; Daejeon and Osong/Ochang are close but not functionally linked; "
+            "Korea's diagnosis that clusters (points) should be connected into lines. Everything else (people, firms, dates, "
+            "amounts, KRW/USD rates) is illustrative; see each event's source."
+        ),
+    )
+    for year, rate in KRW_USD.items():
+        s.fx("KRW", f"{year}-01-01", rate, src="illustrative: approximate annual-average KRW/USD rate, rounded; not an official rate")
+
+    # The regulator, the CRO/CMO stand-ins and the Daejeon actors are daejeon.json's own.
+    mfds, cro, cmo = (s.borrow(dj, k) for k in ("mfds", "osong-cro", "ochang-cmo"))
+    dj_angels, hanbat, hangang, hanyang = (s.borrow(dj, k) for k in ("daedeok-angels", "hanbat-invest", "hangang-vc", "hanyang-pharma"))
+    han, yoon, seo, kang = (s.borrow(dj, k) for k in ("han", "yoon", "seo", "kang"))
+
+    s.org("chungbuk-angels", "Chungbuk Bio Angels (illustrative)", "investor", CHEONGJU, since="2005-01-03")
+    s.org("osong-invest", "Osong Bio Investment (illustrative)", "investor", OSONG, since="2008-01-02")
+    s.org("gangnam-vc", "Gangnam Health Partners (illustrative)", "investor", SEOUL, since="2005-01-03")
+    s.org("cheongju-hospital", "Cheongju Teaching Hospital (illustrative)", "hospital", CHEONGJU, since="2000-01-03")
+    s.org(
+        "seoul-cro",
+        "Hangang CRO Holdings (illustrative)",
+        "corporation",
+        SEOUL,
+        since="2005-01-03",
+        src="illustrative: invented Seoul buyer (context.md: the capital region was long seen as necessary to grow)",
+    )
+    s.org("pacific-cdmo", "Pacific Biologics CDMO Inc. (illustrative)", "corporation", loc("US", "US-CA"), since="2005-01-03")
+
+    people = [
+        ("jeon", "Jeon Hye-won (illustrative)", OSONG, mfds, "2003-03-03", "2010-06-30", "reviewer (illustrative)"),
+        ("min", "Min Jae-seok (illustrative)", OCHANG, cmo, "2001-03-02", "2010-08-31", "plant manager (illustrative)"),
+        ("ha", "Ha Ji-min (illustrative)", OSONG, cro, "2004-03-02", "2011-03-31", "bioanalysis lead (illustrative)"),
+        (
+            "noh",
+            "Noh Sang-woo (illustrative)",
+            CHEONGJU,
+            "cheongju-hospital",
+            "2003-03-03",
+            "2012-02-29",
+            "clinical pathologist (illustrative)",
+        ),
+    ]
+    for key, name, where, employer, start, end, title in people:
+        s.person(key, name, where, since=start)
+        s.career(key, employer, start, end, role="scientist", title=title)
+    s.person("yang", "Yang Ji-ho (illustrative)", OCHANG, since="2011-01-03")
+
+    # Generation 1: service firms of the regulator's, the CROs' and the CMOs' alumni.
+    gen1 = f"illustrative: invented first-generation Osong/Ochang service firm ({OSONG_FACTS})"
+    s.found(
+        "osong-reg",
+        "Osong Regulatory Science (illustrative)",
+        "2010-09-01",
+        OSONG,
+        founders=["jeon"],
+        origins=[(mfds, "alumni")],
+        model="service",
+        sector="regulatory affairs consulting",
+        src=gen1,
+    )
+    daejeon_in = f"illustrative: invented round with exited Daejeon money in it (a rare link; {NOT_LINKED})"
+    s.round("osong-reg", "2011-03-02", "seed", [("chungbuk-angels", krw_m(300)), (seo, krw_m(200))], src=daejeon_in)
+    s.found(
+        "ochang-ff",
+        "Ochang Fill-Finish (illustrative)",
+        "2010-11-01",
+        OCHANG,
+        founders=["min"],
+        origins=[(cmo, "alumni")],
+        model="service",
+        sector="sterile fill-finish CMO",
+        src=gen1,
+    )
+    s.found(
+        "osong-bioanalytics",
+        "Osong Bioanalytics (illustrative)",
+        "2011-05-02",
+        OSONG,
+        founders=["ha"],
+        origins=[(cro, "alumni")],
+        model="service",
+        sector="GLP bioanalysis",
+        src=gen1,
+    )
+    s.round("ochang-ff", "2011-06-01", "seed", [("chungbuk-angels", krw_m(500)), (dj_angels, krw_m(500))], src=daejeon_in)
+    s.round("osong-bioanalytics", "2011-12-01", "seed", [("chungbuk-angels", krw_m(400)), (kang, krw_m(300))], src=daejeon_in)
+    s.found(
+        "cheongju-sensor",
+        "Cheongju Biosensor (illustrative)",
+        "2012-03-02",
+        CHEONGJU,
+        founders=["noh"],
+        origins=[("cheongju-hospital", "alumni")],
+        model="rnd",
+        sector="point-of-care biosensors",
+        src=gen1,
+    )
+    s.round("osong-reg", "2012-04-02", "series_a", [("osong-invest", krw_m(1500)), (hanbat, krw_m(1000))], src=daejeon_in)
+    s.round("cheongju-sensor", "2012-10-01", "seed", [("chungbuk-angels", krw_m(300))])
+    s.round("ochang-ff", "2013-09-02", "series_a", [("gangnam-vc", krw_m(4000)), (hanbat, krw_m(2000))], src=daejeon_in)
+    s.acquired(
+        "osong-reg",
+        "2013-11-01",
+        "seoul-cro",
+        price=krw_m(18_000),
+        src="illustrative: invented acquisition by a Seoul group (context.md: winners' money leaving for the capital region)",
+    )
+
+    # Generation 2: the first exits' founders and investors start and back the next firms.
+    gen2 = f"illustrative: invented second-generation Osong/Ochang firm ({OSONG_FACTS})"
+    s.round("osong-bioanalytics", "2014-03-03", "series_a", [("osong-invest", krw_m(2000)), (hangang, krw_m(2000)), ("jeon", krw_m(500))])
+    s.found(
+        "osong-data",
+        "Osong Clinical Data (illustrative)",
+        "2014-09-01",
+        OSONG,
+        founders=["jeon"],
+        origins=[(mfds, "alumni"), ("osong-reg", "alumni")],
+        model="platform",
+        sector="clinical data management",
+        src=gen2,
+    )
+    s.round("osong-data", "2015-02-02", "seed", [("chungbuk-angels", krw_m(500)), ("osong-invest", krw_m(500))])
+    s.joined(
+        yoon,
+        "osong-data",
+        "2015-03-02",
+        role="advisor",
+        title="scientific advisor (illustrative)",
+        src="illustrative: invented advisory role of an exited Daejeon founder",
+    )
+    s.headcount("ochang-ff", "2015-12-31", 120)
+    s.round("ochang-ff", "2016-05-02", "series_b", [("gangnam-vc", krw_m(8000)), ("osong-invest", krw_m(4000))])
+    s.closed("cheongju-sensor", "2016-06-30", "no series A (illustrative)")
+    s.found(
+        "ochang-dx",
+        "Ochang Point-of-Care Diagnostics (illustrative)",
+        "2017-03-02",
+        OCHANG,
+        founders=["noh"],
+        origins=[("cheongju-hospital", "alumni")],
+        model="rnd",
+        sector="point-of-care diagnostics",
+        src="illustrative: invented second attempt of a founder whose first firm closed",
+    )
+    s.acquired("osong-bioanalytics", "2017-06-01", "pacific-cdmo", price=krw_m(60_000))
+    s.round("ochang-dx", "2017-06-01", "seed", [("chungbuk-angels", krw_m(400)), (dj_angels, krw_m(400))], src=daejeon_in)
+    s.career("yang", "ochang-ff", "2011-01-03", "2017-06-30", role="scientist")
+    s.found(
+        "ochang-cell",
+        "Ochang Cell Logistics (illustrative)",
+        "2017-09-01",
+        OCHANG,
+        founders=["yang"],
+        origins=[("ochang-ff", "alumni")],
+        model="service",
+        sector="cell therapy cold-chain logistics",
+        src=gen2,
+    )
+    s.round("ochang-cell", "2017-11-01", "seed", [("ha", krw_m(800)), ("jeon", krw_m(500))])
+    s.headcount("ochang-ff", "2017-12-31", 180)
+    s.round("osong-data", "2018-04-02", "series_a", [("gangnam-vc", krw_m(3000)), ("ha", krw_m(1000))])
+    s.ipo("ochang-ff", "2018-07-20", "KOSDAQ", market_cap=krw_m(280_000), raised=krw_m(30_000))
+    s.found(
+        "osong-cdmo",
+        "Osong Biologics CDMO (illustrative)",
+        "2019-01-15",
+        OSONG,
+        founders=["min"],
+        origins=[(cmo, "alumni"), ("ochang-ff", "alumni")],
+        model="service",
+        sector="biologics CDMO",
+        src=gen2,
+    )
+    s.round("ochang-cell", "2019-03-04", "series_a", [("ochang-ff", krw_m(3000)), ("osong-invest", krw_m(2000))])
+    s.round("osong-cdmo", "2019-05-02", "seed", [(han, krw_m(1000)), ("jeon", krw_m(500))], src=daejeon_in)
+
+    s.org(
+        "chungbuk-fund",
+        "Chungbuk Bio Recycling Fund (illustrative)",
+        "investor",
+        OSONG,
+        since="2019-10-01",
+        src=f"illustrative: invented fund of exited local founders, a listed local firm and Daejeon money ({LINES})",
+    )
+    s.fund(
+        "chungbuk-fund",
+        "2019-10-01",
+        [
+            ("ochang-ff", krw_m(5000)),
+            ("min", krw_m(3000)),
+            ("jeon", krw_m(2000)),
+            ("ha", krw_m(2000)),
+            (seo, krw_m(1000)),
+            (dj_angels, krw_m(2000)),
+            ("osong-invest", krw_m(3000)),
+        ],
+        manager="osong-invest",
+        src=f"illustrative: invented first raise; Daejeon founders and angels among the LPs ({LINES})",
+    )
+    s.round("osong-cdmo", "2020-06-01", "series_a", [("chungbuk-fund", krw_m(5000)), (hanbat, krw_m(3000)), ("gangnam-vc", krw_m(4000))])
+    s.round("ochang-dx", "2020-09-01", "series_a", [("chungbuk-fund", krw_m(2000)), ("osong-invest", krw_m(2000))])
+    s.acquired(
+        "ochang-cell", "2021-06-01", "ochang-ff", price=krw_m(40_000), src="illustrative: invented acquisition by a listed local firm"
+    )
+    s.headcount("ochang-ff", "2021-12-31", 420)
+
+    # Generation 3.
+    gen3 = f"illustrative: invented third-generation Osong/Ochang firm ({OSONG_FACTS})"
+    s.found(
+        "osong-mrna",
+        "Osong mRNA Fill (illustrative)",
+        "2022-03-02",
+        OSONG,
+        founders=["yang"],
+        origins=[("ochang-ff", "alumni"), ("ochang-cell", "alumni")],
+        model="rnd",
+        sector="mRNA formulation and fill",
+        src=gen3,
+    )
+    s.acquired(
+        "osong-data",
+        "2022-05-02",
+        hanyang,
+        price=krw_m(70_000),
+        src="illustrative: invented acquisition by a Seoul pharmaceutical firm",
+    )
+    s.round("osong-mrna", "2022-06-01", "seed", [("chungbuk-fund", krw_m(2000)), ("ha", krw_m(1000)), ("min", krw_m(1000))])
+    s.relocated("ochang-dx", "2022-09-01", SEOUL, src="illustrative: invented move to Seoul after a Seoul-led search for a series B")
+    s.found(
+        "osong-reg-ai",
+        "Osong Regulatory AI (illustrative)",
+        "2023-02-01",
+        OSONG,
+        founders=["jeon"],
+        origins=[(mfds, "alumni"), ("osong-data", "alumni")],
+        model="platform",
+        sector="regulatory submission software",
+        src=gen3,
+    )
+    s.round("osong-reg-ai", "2023-06-01", "seed", [("chungbuk-fund", krw_m(1500)), (kang, krw_m(500))], src=daejeon_in)
+    s.headcount("osong-cdmo", "2023-12-31", 150)
+    s.round(
+        "osong-mrna", "2024-03-04", "series_a", [("gangnam-vc", krw_m(6000)), ("chungbuk-fund", krw_m(3000)), ("ochang-ff", krw_m(2000))]
+    )
+    s.headcount("osong-mrna", "2024-06-30", 35)
+    return s
+
+
+# ---- Boston/Cambridge (US) ---------------------------------------------------------------------
+
+
+def ma(city: str) -> Json:
+    return loc("US", "US-MA", city)
+
+
+MIT_FACTS = "context.md: MIT's tech-transfer office turned market-facing, and its faculty may found and advise firms"
+LINKED = "context.md: Biogen and Genetics Institute linked university research to drugs in Boston/Cambridge"
+TOLERANT = "context.md: Boston capital is tolerant of long failure, and failure followed by a new attempt is normal"
+RECYCLE_BOS = "illustrative: invented firm of the {n} generation, backed or founded by people who exited earlier Boston firms"
+REAL_CORP = "real: {facts}; illustrative: the registration date and location (approximate, from general knowledge, not from context.md)"
+
+
+def boston(bhcr: Scenario) -> Scenario:
+    s = Scenario(
+        slug="boston",
+        prefix="bos",
+        label="Boston/Cambridge",
+        description=(
+            "Boston/Cambridge (US-MA) demo: MIT faculty and Biogen / Genetics Institute alumni found R&D firms from the mid "
+            "1980s; exited founders found again, back the next firms, sit on their boards and pool money in a founders' fund "
+            "over four generations; a founder whose first firm failed tries again with the same VC. A Washington-area VC of "
+            "bhcr.json (the same actor) invests here, so loaded together the files show BHCR -> Boston hops. Real "
+            "(../shared/context.md): MIT's market-facing tech-transfer office, faculty who found and advise firms, capital "
+            "tolerant of long failure, failure followed by a new attempt as normal, Biogen and Genetics Institute linking "
+            "university research to drugs; in 2021 a biotech market cap of about $344.9B and R&D of about $20.5B a year "
+            "(cluster figures; the modelled firms are a small subset). Everything else (people, firms, dates, amounts) is "
+            "illustrative; see each event's source."
+        ),
+    )
+    s.org(
+        "mit",
+        "MIT (Massachusetts Institute of Technology)",
+        "university",
+        ma("Cambridge"),
+        since="1960-01-01",
+        src=f"real: {MIT_FACTS}; illustrative: the registration date",
+    )
+    s.org("biogen", "Biogen", "corporation", ma("Cambridge"), since="1980-01-02", src=REAL_CORP.format(facts=LINKED))
+    s.org("gi", "Genetics Institute", "corporation", ma("Cambridge"), since="1981-01-02", src=REAL_CORP.format(facts=LINKED))
+    s.org("longwood-hosp", "Longwood Teaching Hospital (illustrative)", "hospital", ma("Boston"), since="1970-01-02")
+    s.org("route128", "Route 128 Angels (illustrative)", "investor", ma("Waltham"), since="1980-01-02")
+    s.org(
+        "kendall-vc",
+        "Kendall Square Ventures (illustrative)",
+        "investor",
+        ma("Cambridge"),
+        since="1980-01-02",
+        src=f"illustrative: invented Cambridge VC ({TOLERANT})",
+    )
+    s.org("charles-lp", "Charles River Life Partners (illustrative)", "investor", ma("Boston"), since="1985-01-02")
+    back_bay, sand_hill = s.borrow(bhcr, "back-bay"), s.borrow(bhcr, "sand-hill")
+    s.org("palisades", "Palisades Pharmaceuticals Inc. (illustrative)", "corporation", loc("US", "US-NJ"), since="1970-01-02")
+    s.org("rhone", "Rhône Biotherapeutics SA (illustrative)", "corporation", loc("FR"), since="1970-01-02")
+    s.org("limmat", "Limmat Pharma AG (illustrative)", "corporation", loc("CH"), since="1970-01-02")
+
+    people = [
+        ("obrien", "Patrick O'Brien (illustrative)", ma("Boston"), "biogen", "1980-06-02", "1986-03-31", "research scientist"),
+        ("chen", "Linda Chen (illustrative)", ma("Lexington"), "gi", "1982-03-01", "1991-06-28", "research scientist"),
+        ("alvarez", "Sofia Alvarez (illustrative)", ma("Somerville"), "mit", "1984-09-04", "1988-12-30", "postdoctoral associate"),
+        ("nakamura", "Ken Nakamura (illustrative)", ma("Brookline"), "longwood-hosp", "1985-07-01", "1996-02-29", "physician-scientist"),
+        ("goldberg", "Rachel Goldberg (illustrative)", ma("Cambridge"), "mit", "1990-09-04", "1997-01-31", "postdoctoral associate"),
+        ("frost", "Daniel Frost (illustrative)", ma("Waltham"), "biogen", "1995-03-01", "2008-12-31", "research director"),
+        ("osei", "Kwame Osei (illustrative)", ma("Cambridge"), "mit", "2012-09-04", "2019-08-30", "graduate researcher"),
+    ]
+    for key, name, where, employer, start, end, title in people:
+        s.person(key, name, where, since=start)
+        s.career(key, employer, start, end, title=f"{title} (illustrative)")
+    # Faculty keep their chair while they found and advise firms.
+    s.person("whitaker", "Alan Whitaker (illustrative)", ma("Cambridge"), since="1975-09-02")
+    s.joined("whitaker", "mit", "1975-09-02", role="scientist", title="professor (illustrative)")
+    s.person("patel", "Anita Patel (illustrative)", ma("Cambridge"), since="2009-01-05")
+
+    # Generation 1: MIT and Biogen / Genetics Institute people found R&D firms.
+    gen1 = f"illustrative: invented first-generation firm ({MIT_FACTS}; {LINKED})"
+    s.found(
+        "kendall-protein",
+        "Kendall Protein Therapeutics (illustrative)",
+        "1986-04-01",
+        ma("Cambridge"),
+        founders=["whitaker", "obrien"],
+        origins=[("mit", "spin_off"), ("biogen", "alumni")],
+        model="rnd",
+        sector="recombinant protein drugs",
+        src=gen1,
+    )
+    s.license("mit", "kendall-protein", "1986-05-01", "protein expression patents (illustrative)", upfront=usd_k(150))
+    s.round("kendall-protein", "1986-09-02", "seed", [("route128", usd_k(1000))])
+    s.round(
+        "kendall-protein",
+        "1988-03-01",
+        "series_a",
+        [("kendall-vc", usd_k(6000)), (back_bay, usd_k(4000))],
+        src="illustrative: invented round with a VC that also backs Washington-area firms (bhcr.json)",
+    )
+    s.found(
+        "mystic-dx",
+        "Mystic Diagnostics (illustrative)",
+        "1989-02-01",
+        ma("Medford"),
+        founders=["alvarez"],
+        origins=[("mit", "alumni")],
+        model="rnd",
+        sector="immunodiagnostics",
+        src=gen1,
+    )
+    s.round("mystic-dx", "1989-06-01", "seed", [("route128", usd_k(800))])
+    s.round("kendall-protein", "1990-06-01", "series_b", [("charles-lp", usd_k(12_000)), (sand_hill, usd_k(8000))])
+    s.round("mystic-dx", "1991-03-01", "series_a", [("kendall-vc", usd_k(3000))])
+    s.found(
+        "fenway-genomics",
+        "Fenway Genomics (illustrative)",
+        "1992-01-06",
+        ma("Boston"),
+        founders=["chen"],
+        origins=[("gi", "alumni")],
+        model="platform",
+        sector="gene expression tools",
+        src=gen1,
+    )
+    s.round("fenway-genomics", "1992-05-01", "seed", [("route128", usd_k(1000))])
+    s.ipo("kendall-protein", "1993-05-12", "NASDAQ", market_cap=usd_k(450_000), raised=usd_k(60_000))
+    s.round("fenway-genomics", "1993-09-01", "series_a", [(back_bay, usd_k(5000)), ("kendall-vc", usd_k(3000))])
+    s.closed("mystic-dx", "1994-09-30", "failed its validation study; investors wrote it off (illustrative)")
+    s.headcount("kendall-protein", "1995-12-31", 380)
+
+    # Generation 2.
+    gen2 = RECYCLE_BOS.format(n="second")
+    s.found(
+        "charlestown-bio",
+        "Charlestown Biologics (illustrative)",
+        "1995-06-01",
+        ma("Boston"),
+        founders=["alvarez"],
+        origins=[("mit", "alumni")],
+        model="rnd",
+        sector="vaccine adjuvants",
+        src=f"illustrative: invented second attempt of a founder whose first firm failed ({TOLERANT})",
+    )
+    s.round(
+        "charlestown-bio",
+        "1995-10-02",
+        "seed",
+        [("kendall-vc", usd_k(1500)), ("route128", usd_k(500))],
+        src=f"illustrative: invented round; the VC that lost money on her first firm backs her again ({TOLERANT})",
+    )
+    s.found(
+        "longwood-ab",
+        "Longwood Antibodies (illustrative)",
+        "1996-05-01",
+        ma("Boston"),
+        founders=["obrien", "nakamura"],
+        origins=[("longwood-hosp", "alumni"), ("biogen", "alumni")],
+        model="rnd",
+        sector="therapeutic antibodies",
+        src=gen2,
+    )
+    s.round("longwood-ab", "1996-09-02", "seed", [("kendall-protein", usd_k(2000)), ("whitaker", usd_k(1000))])
+    s.found(
+        "somerville-rna",
+        "Somerville RNA (illustrative)",
+        "1997-03-03",
+        ma("Somerville"),
+        founders=["goldberg"],
+        origins=[("mit", "spin_off")],
+        model="rnd",
+        sector="RNA interference tools",
+        src=gen2,
+    )
+    s.license("mit", "somerville-rna", "1997-04-01", "RNA delivery patents (illustrative)", upfront=usd_k(200))
+    s.joined(
+        "whitaker",
+        "somerville-rna",
+        "1997-03-03",
+        role="board",
+        title="director (illustrative)",
+        src=f"illustrative: invented board seat ({MIT_FACTS})",
+    )
+    s.round("somerville-rna", "1997-06-02", "seed", [("route128", usd_k(1000)), ("whitaker", usd_k(500))])
+    s.round("longwood-ab", "1998-04-01", "series_a", [("kendall-vc", usd_k(10_000)), ("charles-lp", usd_k(8000))])
+    s.acquired("fenway-genomics", "1999-03-01", "palisades", price=usd_k(220_000))
+    s.round("somerville-rna", "1999-05-03", "series_a", [(back_bay, usd_k(8000)), ("kendall-vc", usd_k(4000))])
+    s.round("charlestown-bio", "1999-09-01", "series_a", [("charles-lp", usd_k(8000)), ("chen", usd_k(1500))])
+    s.headcount("kendall-protein", "2000-12-31", 650)
+    s.round("longwood-ab", "2001-03-01", "series_b", [(sand_hill, usd_k(20_000)), ("charles-lp", usd_k(10_000))])
+    s.round("charlestown-bio", "2002-05-01", "series_b", [(sand_hill, usd_k(15_000)), ("kendall-vc", usd_k(5000))])
+    s.acquired("somerville-rna", "2004-08-02", "limmat", price=usd_k(310_000))
+    s.acquired("longwood-ab", "2005-10-03", "rhone", price=usd_k(900_000))
+    s.ipo("charlestown-bio", "2006-06-15", "NASDAQ", market_cap=usd_k(600_000), raised=usd_k(75_000))
+
+    # Generation 3.
+    gen3 = RECYCLE_BOS.format(n="third")
+    s.found(
+        "brookline-cell",
+        "Brookline Cell Therapy (illustrative)",
+        "2007-02-01",
+        ma("Brookline"),
+        founders=["nakamura"],
+        origins=[("longwood-hosp", "alumni"), ("longwood-ab", "alumni")],
+        model="rnd",
+        sector="CAR-T cell therapy",
+        src=gen3,
+    )
+    s.round("brookline-cell", "2007-06-01", "seed", [("obrien", usd_k(2000)), ("goldberg", usd_k(1000))])
+    s.found(
+        "waltham-neuro",
+        "Waltham Neurosciences (illustrative)",
+        "2009-01-05",
+        ma("Waltham"),
+        founders=["frost"],
+        origins=[("biogen", "alumni")],
+        model="rnd",
+        sector="neurodegeneration",
+        src=gen3,
+    )
+    s.org("founders-fund", "Kendall Founders Fund (illustrative)", "investor", ma("Cambridge"), since="2009-03-02")
+    s.fund(
+        "founders-fund",
+        "2009-03-02",
+        [
+            ("obrien", usd_k(10_000)),
+            ("goldberg", usd_k(8000)),
+            ("alvarez", usd_k(8000)),
+            ("chen", usd_k(5000)),
+            ("whitaker", usd_k(5000)),
+            ("charlestown-bio", usd_k(10_000)),
+            ("kendall-vc", usd_k(5000)),
+        ],
+        manager="kendall-vc",
+        src="illustrative: invented fund of exited founders, a listed alumni firm and a local VC",
+    )
+    s.round("waltham-neuro", "2009-05-01", "seed", [("alvarez", usd_k(1000)), ("route128", usd_k(1000))])
+    s.career("patel", "brookline-cell", "2009-01-05", "2017-01-31", role="scientist")
+    s.round("brookline-cell", "2009-09-01", "series_a", [("kendall-vc", usd_k(15_000)), ("founders-fund", usd_k(5000))])
+    s.headcount("charlestown-bio", "2010-12-31", 280)
+    s.round("waltham-neuro", "2011-02-01", "series_a", [("kendall-vc", usd_k(12_000))])
+    s.found(
+        "seaport-edit",
+        "Seaport Gene Editing (illustrative)",
+        "2012-06-01",
+        ma("Boston"),
+        founders=["goldberg"],
+        origins=[("mit", "alumni"), ("somerville-rna", "alumni")],
+        model="rnd",
+        sector="gene editing",
+        src=gen3,
+    )
+    s.round("brookline-cell", "2012-04-02", "series_b", [(sand_hill, usd_k(30_000)), ("charles-lp", usd_k(20_000))])
+    s.round("seaport-edit", "2012-10-01", "seed", [("founders-fund", usd_k(3000)), ("alvarez", usd_k(2000))])
+    s.closed("waltham-neuro", "2014-03-31", "phase 2 failure (illustrative)")
+    s.round(
+        "seaport-edit",
+        "2014-06-02",
+        "series_a",
+        [("charles-lp", usd_k(20_000)), (back_bay, usd_k(10_000))],
+        src="illustrative: invented round with a VC that also backs Washington-area firms (bhcr.json)",
+    )
+    s.ipo("brookline-cell", "2015-04-22", "NASDAQ", market_cap=usd_k(1_800_000), raised=usd_k(120_000))
+
+    # Generation 4.
+    gen4 = RECYCLE_BOS.format(n="fourth")
+    s.found(
+        "lexington-neuro",
+        "Lexington Neurotherapeutics (illustrative)",
+        "2016-01-04",
+        ma("Lexington"),
+        founders=["frost"],
+        origins=[("biogen", "alumni")],
+        model="rnd",
+        sector="neurodegeneration",
+        src=f"illustrative: invented second attempt after a failed phase 2 ({TOLERANT})",
+    )
+    s.round("lexington-neuro", "2016-05-02", "seed", [("kendall-vc", usd_k(4000)), ("nakamura", usd_k(2000))])
+    s.headcount("brookline-cell", "2016-12-31", 320)
+    s.found(
+        "alewife-protein",
+        "Alewife Protein Design (illustrative)",
+        "2017-03-01",
+        ma("Cambridge"),
+        founders=["patel"],
+        origins=[("brookline-cell", "alumni")],
+        model="rnd",
+        sector="computational protein design",
+        src=gen4,
+    )
+    s.round("alewife-protein", "2017-06-01", "seed", [("nakamura", usd_k(2000)), ("founders-fund", usd_k(3000))])
+    s.fund(
+        "founders-fund",
+        "2017-09-01",
+        [
+            ("brookline-cell", usd_k(20_000)),
+            ("nakamura", usd_k(15_000)),
+            ("goldberg", usd_k(10_000)),
+            ("obrien", usd_k(5000)),
+            (back_bay, usd_k(10_000)),
+        ],
+        manager="kendall-vc",
+        src="illustrative: invented second fund, with a listed alumni firm and an out-of-state VC among the LPs",
+    )
+    s.acquired("seaport-edit", "2019-07-01", "palisades", price=usd_k(1_200_000))
+    s.round("lexington-neuro", "2019-10-01", "series_a", [(sand_hill, usd_k(15_000)), ("founders-fund", usd_k(10_000))])
+    s.found(
+        "charles-bend",
+        "Charles Bend RNA Medicines (illustrative)",
+        "2019-11-01",
+        ma("Cambridge"),
+        founders=["osei"],
+        origins=[("mit", "spin_off")],
+        model="rnd",
+        sector="RNA medicines",
+        src=gen4,
+    )
+    s.joined(
+        "whitaker",
+        "charles-bend",
+        "2019-11-01",
+        role="advisor",
+        title="scientific advisor (illustrative)",
+        src=f"illustrative: invented advisory role ({MIT_FACTS})",
+    )
+    s.round("alewife-protein", "2020-02-03", "series_a", [("charles-lp", usd_k(25_000)), ("brookline-cell", usd_k(5000))])
+    s.round("charles-bend", "2020-03-02", "seed", [("goldberg", usd_k(3000)), ("founders-fund", usd_k(3000))])
+    s.headcount("brookline-cell", "2020-12-31", 610)
+    s.round("charles-bend", "2022-05-02", "series_a", [("kendall-vc", usd_k(30_000)), (back_bay, usd_k(10_000))])
+    s.acquired("alewife-protein", "2023-09-01", "rhone", price=usd_k(950_000))
+    s.round("charles-bend", "2024-06-03", "series_b", [("charles-lp", usd_k(40_000)), ("patel", usd_k(2000))])
+    return s
+
+
+# ---- Cambridge (UK) and London -----------------------------------------------------------------
+
+
+def cam(city: str = "Cambridge") -> Json:
+    return loc("GB", "GB-CAM", city)
+
+
+# Approximate annual-average USD per GBP, rounded; the demo's own figures, not an official series.
+# fmt: off
+GBP_USD = {
+    1985: "1.30", 1986: "1.47", 1987: "1.64", 1988: "1.78", 1989: "1.64", 1990: "1.78", 1991: "1.77", 1992: "1.77",
+    1993: "1.50", 1994: "1.53", 1995: "1.58", 1996: "1.56", 1997: "1.64", 1998: "1.66", 1999: "1.62", 2000: "1.52",
+    2001: "1.44", 2002: "1.50", 2003: "1.63", 2004: "1.83", 2005: "1.82", 2006: "1.84", 2007: "2.00", 2008: "1.85",
+    2009: "1.57", 2010: "1.55", 2011: "1.60", 2012: "1.59", 2013: "1.56", 2014: "1.65", 2015: "1.53", 2016: "1.36",
+    2017: "1.29", 2018: "1.33", 2019: "1.28", 2020: "1.28", 2021: "1.38", 2022: "1.24", 2023: "1.24", 2024: "1.28",
+}
+# fmt: on
+CAM_FACTS = (
+    "context.md: Cambridge (UK) grows through university spin-offs (MRC Laboratory of Molecular Biology, cancer institutes) "
+    "and has had a Science Park since 1970"
+)
+FOR_THE_MARKET = "context.md: about half the Cambridge firms have no direct university tie but came for the market"
+LONDON_NEAR = "context.md: London capital is one hour away from Cambridge, and VCs invest near their portfolio"
+
+
+def cambridge_uk(bos: Scenario) -> Scenario:
+    s = Scenario(
+        slug="cambridge-uk",
+        prefix="cuk",
+        label="Cambridge (UK)",
+        description=(
+            "Cambridge, UK (GB-CAM) demo, with London (the City and the 32 boroughs): LMB and cancer-institute spin-offs and "
+            "firms without a university tie that came for the market; London VCs fund them and London firms' exits send "
+            "founders and money to Cambridge (London -> Cambridge hops); exited founders found again, back the next firms and "
+            "pool money in a local syndicate over four generations; a Boston VC of boston.json (the same actor) co-invests. "
+            "Real (../shared/context.md): university spin-offs (MRC Laboratory of Molecular Biology, cancer institutes), the "
+            "Science Park since 1970, about half the firms with no direct university tie, London capital one hour away, VCs "
+            "investing near their portfolio. Everything else (people, firms, dates, amounts, GBP/USD rates) is illustrative; "
+            "see each event's source."
+        ),
+    )
+    for year, rate in GBP_USD.items():
+        s.fx("GBP", f"{year}-01-01", rate, src="illustrative: approximate annual-average GBP/USD rate, rounded; not an official rate")
+
+    s.org(
+        "cam-uni",
+        "University of Cambridge",
+        "university",
+        cam(),
+        since="1960-01-01",
+        src=f"real: {CAM_FACTS}; illustrative: the registration date",
+    )
+    s.org(
+        "lmb",
+        "MRC Laboratory of Molecular Biology",
+        "research_institute",
+        cam(),
+        since="1962-01-01",
+        src=f"real: {CAM_FACTS}; illustrative: the registration date",
+    )
+    s.org(
+        "cancer-inst",
+        "Cambridge Cancer Research Institute (illustrative)",
+        "research_institute",
+        cam(),
+        since="1970-01-02",
+        src="illustrative: invented institute standing for the cancer institutes of context.md",
+    )
+    s.org(
+        "science-park",
+        "Cambridge Science Park",
+        "other",
+        cam(),
+        since="1970-01-02",
+        src=f"real: {CAM_FACTS}; illustrative: the registration day",
+    )
+    s.org("fen-angels", "Fenland Angels (illustrative)", "investor", cam(), since="1985-01-02")
+    s.org(
+        "granta-seed",
+        "Granta Seed Partners (illustrative)",
+        "investor",
+        cam(),
+        since="1995-01-02",
+        src=f"illustrative: invented local VC ({LONDON_NEAR})",
+    )
+    london_vc = f"illustrative: invented London VC ({LONDON_NEAR})"
+    s.org(
+        "thames-vc",
+        "Thames Life Science Ventures (illustrative)",
+        "investor",
+        loc("GB", "GB-LND", "London"),
+        since="1985-01-02",
+        src=london_vc,
+    )
+    s.org(
+        "mayfair", "Mayfair Biotech Partners (illustrative)", "investor", loc("GB", "GB-WSM", "London"), since="1985-01-02", src=london_vc
+    )
+    s.org(
+        "kings-cross",
+        "King's Cross Health Capital (illustrative)",
+        "investor",
+        loc("GB", "GB-CMD", "London"),
+        since="2000-01-03",
+        src=london_vc,
+    )
+    kendall_vc = s.borrow(bos, "kendall-vc")
+    s.org("albion", "Albion Pharmaceuticals plc (illustrative)", "corporation", loc("GB", "GB-WSM", "London"), since="1970-01-02")
+    s.org("brandywine", "Brandywine Pharma Inc. (illustrative)", "corporation", loc("US", "US-PA"), since="1970-01-02")
+    s.org("lemanic", "Lemanic Biopharma SA (illustrative)", "corporation", loc("CH"), since="1970-01-02")
+
+    people = [
+        ("hughes", "Margaret Hughes (illustrative)", cam(), "lmb", "1980-10-01", "1990-03-30", "staff scientist"),
+        ("ward", "Oliver Ward (illustrative)", cam(), "lmb", "1983-10-03", "1990-03-30", "post-doctoral fellow"),
+        (
+            "harris",
+            "James Harris (illustrative)",
+            loc("GB", "GB-CMD", "London"),
+            "albion",
+            "1985-09-02",
+            "1993-12-31",
+            "antibody group leader",
+        ),
+        ("singh", "Ravi Singh (illustrative)", cam(), "cancer-inst", "1985-09-02", "1994-06-30", "group leader"),
+        ("evans", "Sian Evans (illustrative)", loc("GB", "GB-TWH", "London"), "cam-uni", "1995-10-02", "2003-03-31", "research fellow"),
+        ("okoro", "Ngozi Okoro (illustrative)", cam(), "cancer-inst", "1996-09-02", "2003-12-19", "post-doctoral fellow"),
+    ]
+    for key, name, where, employer, start, end, title in people:
+        s.person(key, name, where, since=start)
+        s.career(key, employer, start, end, title=f"{title} (illustrative)")
+    s.person("muller", "Katrin Müller (illustrative)", loc("GB", "GB-ISL", "London"), since="1993-03-01")
+    s.person("chandra", "Vikram Chandra (illustrative)", cam(), since="2002-03-01")
+
+    # Generation 1: LMB and cancer-institute spin-offs, a firm that came for the market, a London firm.
+    gen1 = f"illustrative: invented first-generation firm ({CAM_FACTS})"
+    s.found(
+        "granta-ab",
+        "Granta Antibody Sciences (illustrative)",
+        "1990-05-01",
+        cam(),
+        founders=["hughes", "ward"],
+        origins=[("lmb", "spin_off"), ("science-park", "incubated")],
+        model="rnd",
+        sector="antibody engineering",
+        src=gen1,
+    )
+    s.license("lmb", "granta-ab", "1990-06-01", "antibody display patents (illustrative)", upfront=gbp_k(100))
+    s.round("granta-ab", "1990-09-03", "seed", [("fen-angels", gbp_k(500))])
+    s.round(
+        "granta-ab",
+        "1992-04-01",
+        "series_a",
+        [("thames-vc", gbp_k(4000)), ("fen-angels", gbp_k(1000))],
+        src=f"illustrative: invented round ({LONDON_NEAR})",
+    )
+    s.found(
+        "fulbourn-lab",
+        "Fulbourn Lab Automation (illustrative)",
+        "1993-03-01",
+        loc("GB", "GB-ISL", "London"),
+        founders=["muller"],
+        model="service",
+        sector="laboratory automation",
+        src="illustrative: invented London firm without a university tie",
+    )
+    s.round("fulbourn-lab", "1993-06-01", "seed", [("thames-vc", gbp_k(800))])
+    s.found(
+        "bloomsbury-ab",
+        "Bloomsbury Antibodies (illustrative)",
+        "1994-02-01",
+        loc("GB", "GB-CMD", "London"),
+        founders=["harris"],
+        origins=[("albion", "alumni")],
+        model="rnd",
+        sector="antibody therapeutics",
+        src="illustrative: invented London firm whose exit sends a founder and money to Cambridge",
+    )
+    s.round("bloomsbury-ab", "1994-06-01", "seed", [("mayfair", gbp_k(1000))])
+    s.found(
+        "hills-road",
+        "Hills Road Oncology (illustrative)",
+        "1994-09-01",
+        cam(),
+        founders=["singh"],
+        origins=[("cancer-inst", "spin_off")],
+        model="rnd",
+        sector="oncology small molecules",
+        src=gen1,
+    )
+    s.round("granta-ab", "1994-10-03", "series_b", [("mayfair", gbp_k(8000)), ("thames-vc", gbp_k(6000))])
+    s.round("hills-road", "1995-01-16", "seed", [("fen-angels", gbp_k(600)), ("granta-seed", gbp_k(600))])
+    s.relocated(
+        "fulbourn-lab",
+        "1996-01-15",
+        cam("Fulbourn"),
+        src=f"illustrative: invented move to Cambridge ({FOR_THE_MARKET})",
+    )
+    s.round("bloomsbury-ab", "1996-03-01", "series_a", [("thames-vc", gbp_k(5000)), ("mayfair", gbp_k(3000))])
+    s.round("hills-road", "1997-05-01", "series_a", [("mayfair", gbp_k(6000)), ("granta-seed", gbp_k(2000))])
+    s.ipo("granta-ab", "1997-06-18", "London Stock Exchange", market_cap=gbp_k(180_000), raised=gbp_k(25_000))
+    s.round("fulbourn-lab", "1998-03-02", "series_a", [("granta-seed", gbp_k(3000)), ("thames-vc", gbp_k(2000))])
+    s.ipo("bloomsbury-ab", "2000-03-15", "London Stock Exchange", market_cap=gbp_k(250_000))
+    s.headcount("granta-ab", "2000-12-31", 260)
+
+    # Generation 2.
+    gen2 = "illustrative: invented second-generation firm, founded or backed by people who exited earlier firms"
+    s.found(
+        "mill-road",
+        "Mill Road Protein Design (illustrative)",
+        "2000-02-01",
+        cam(),
+        founders=["hughes"],
+        origins=[("lmb", "alumni"), ("granta-ab", "alumni")],
+        model="rnd",
+        sector="protein design",
+        src=gen2,
+    )
+    s.round("mill-road", "2000-06-01", "seed", [("granta-ab", gbp_k(2000)), ("ward", gbp_k(500)), ("fen-angels", gbp_k(500))])
+    s.career("chandra", "mill-road", "2002-03-01", "2009-06-30", role="scientist")
+    s.found(
+        "chesterton-gx",
+        "Chesterton Genomics (illustrative)",
+        "2002-03-01",
+        cam(),
+        founders=["harris"],
+        origins=[("bloomsbury-ab", "alumni")],
+        model="platform",
+        sector="genomics services",
+        src=f"illustrative: invented firm of a London founder after his exit ({FOR_THE_MARKET})",
+    )
+    s.acquired("hills-road", "2002-04-02", "lemanic", price=gbp_k(140_000))
+    s.round("chesterton-gx", "2002-06-03", "seed", [("mayfair", gbp_k(1500)), ("fen-angels", gbp_k(500))])
+    s.round("mill-road", "2002-09-02", "series_a", [("thames-vc", gbp_k(8000)), ("granta-seed", gbp_k(3000))])
+    s.found(
+        "whitechapel-dx",
+        "Whitechapel Diagnostics (illustrative)",
+        "2003-05-01",
+        loc("GB", "GB-TWH", "London"),
+        founders=["evans"],
+        origins=[("cam-uni", "alumni")],
+        model="service",
+        sector="molecular diagnostics laboratory",
+        src="illustrative: invented London firm whose exit sends a founder and money to Cambridge",
+    )
+    s.round("whitechapel-dx", "2003-09-01", "seed", [("kings-cross", gbp_k(1500))])
+    s.found(
+        "trumpington-cell",
+        "Trumpington Cell Therapy (illustrative)",
+        "2004-01-12",
+        cam(),
+        founders=["okoro"],
+        origins=[("cancer-inst", "spin_off")],
+        model="rnd",
+        sector="T-cell therapy",
+        src=gen2,
+    )
+    s.round("trumpington-cell", "2004-05-04", "seed", [("singh", gbp_k(800)), ("granta-seed", gbp_k(800))])
+    s.joined("singh", "trumpington-cell", "2004-05-04", role="board", title="chair (illustrative)")
+    s.acquired("fulbourn-lab", "2004-06-01", "brandywine", price=gbp_k(60_000))
+    s.round("chesterton-gx", "2005-04-01", "series_a", [("thames-vc", gbp_k(7000))])
+    s.round("whitechapel-dx", "2006-02-01", "series_a", [("kings-cross", gbp_k(6000)), ("thames-vc", gbp_k(4000))])
+    s.round("trumpington-cell", "2007-03-01", "series_a", [("mayfair", gbp_k(9000)), ("thames-vc", gbp_k(6000))])
+    s.headcount("mill-road", "2008-12-31", 120)
+    s.acquired("mill-road", "2009-05-01", "albion", price=gbp_k(300_000))
+    s.career("chandra", "cam-uni", "2009-09-01", "2015-12-31", role="scientist", title="senior research associate (illustrative)")
+    s.org("syndicate", "Cambridge Founders Syndicate (illustrative)", "investor", cam(), since="2010-03-01")
+    s.fund(
+        "syndicate",
+        "2010-03-01",
+        [
+            ("hughes", gbp_k(3000)),
+            ("harris", gbp_k(2000)),
+            ("singh", gbp_k(1000)),
+            ("muller", gbp_k(1000)),
+            ("granta-ab", gbp_k(3000)),
+            ("fen-angels", gbp_k(1000)),
+        ],
+        manager="granta-seed",
+        src=f"illustrative: invented syndicate of exited founders and a listed alumni firm ({LONDON_NEAR})",
+    )
+    s.headcount("granta-ab", "2010-12-31", 540)
+    s.acquired("whitechapel-dx", "2010-11-01", "brandywine", price=gbp_k(120_000))
+    s.acquired("chesterton-gx", "2011-02-01", "lemanic", price=gbp_k(110_000))
+    s.acquired("trumpington-cell", "2012-10-01", "brandywine", price=gbp_k(260_000))
+
+    # Generation 3.
+    gen3 = "illustrative: invented third-generation firm, founded or backed by people who exited earlier firms"
+    s.found(
+        "cambourne-dx",
+        "Cambourne Diagnostics AI (illustrative)",
+        "2013-05-01",
+        cam("Cambourne"),
+        founders=["evans"],
+        origins=[("cam-uni", "alumni"), ("whitechapel-dx", "alumni")],
+        model="platform",
+        sector="diagnostics software",
+        src=f"illustrative: invented Cambridge firm of a London founder after her exit ({FOR_THE_MARKET})",
+    )
+    s.round("cambourne-dx", "2013-09-02", "seed", [("kings-cross", gbp_k(1000)), ("fen-angels", gbp_k(500))])
+    s.found(
+        "coton-immuno",
+        "Coton Immunotherapy (illustrative)",
+        "2014-02-03",
+        cam(),
+        founders=["okoro"],
+        origins=[("cancer-inst", "alumni"), ("trumpington-cell", "alumni")],
+        model="rnd",
+        sector="immunotherapy",
+        src=gen3,
+    )
+    s.round("coton-immuno", "2014-06-02", "seed", [("syndicate", gbp_k(1500)), ("hughes", gbp_k(500))])
+    s.found(
+        "cherry-hinton",
+        "Cherry Hinton RNA (illustrative)",
+        "2016-02-01",
+        cam(),
+        founders=["chandra"],
+        origins=[("cam-uni", "spin_off"), ("mill-road", "alumni")],
+        model="rnd",
+        sector="RNA therapeutics",
+        src=gen3,
+    )
+    s.round("cherry-hinton", "2016-05-02", "seed", [("harris", gbp_k(800)), ("syndicate", gbp_k(1200))])
+    s.round(
+        "coton-immuno",
+        "2016-09-01",
+        "series_a",
+        [("kings-cross", gbp_k(10_000)), ("thames-vc", gbp_k(5000)), (kendall_vc, gbp_k(5000))],
+        src="illustrative: invented round with London VCs and a Boston VC (boston.json)",
+    )
+    s.fund(
+        "syndicate",
+        "2018-06-01",
+        [
+            ("okoro", gbp_k(3000)),
+            ("hughes", gbp_k(2000)),
+            ("harris", gbp_k(2000)),
+            ("evans", gbp_k(1000)),
+            ("kings-cross", gbp_k(2000)),
+            ("granta-seed", gbp_k(1000)),
+        ],
+        manager="granta-seed",
+        src="illustrative: invented second raise, with a London VC among the LPs",
+    )
+    s.round("cherry-hinton", "2019-01-15", "series_a", [("mayfair", gbp_k(12_000)), ("kings-cross", gbp_k(6000))])
+    s.headcount("coton-immuno", "2020-12-31", 150)
+    s.acquired("cambourne-dx", "2020-08-03", "brandywine", price=gbp_k(90_000))
+    s.acquired("coton-immuno", "2021-03-01", "albion", price=gbp_k(420_000))
+
+    # Generation 4.
+    s.found(
+        "grantchester",
+        "Grantchester Bio (illustrative)",
+        "2022-01-10",
+        cam("Grantchester"),
+        founders=["okoro"],
+        origins=[("coton-immuno", "alumni")],
+        model="rnd",
+        sector="tumour microenvironment therapeutics",
+        src="illustrative: invented fourth-generation firm, founded after the founder's second exit",
+    )
+    s.round("grantchester", "2022-05-03", "seed", [("syndicate", gbp_k(2000)), ("evans", gbp_k(500))])
+    s.headcount("cherry-hinton", "2023-12-31", 60)
+    s.round("grantchester", "2024-02-01", "series_a", [("thames-vc", gbp_k(15_000)), ("mayfair", gbp_k(8000))])
+    return s
+
+
+# ---- Medicon Valley (Capital Region of Denmark and Skåne) -------------------------------------
+
+
+def dk(city: str) -> Json:
+    return loc("DK", "DK-84", city)
+
+
+def se(city: str) -> Json:
+    return loc("SE", "SE-M", city)
+
+
+# Approximate annual-average USD per DKK and per SEK, rounded; the demo's own figures, not official series.
+# fmt: off
+DKK_USD = {
+    1996: "0.173", 1997: "0.151", 1998: "0.149", 1999: "0.144", 2000: "0.124", 2001: "0.120", 2002: "0.127",
+    2003: "0.152", 2004: "0.168", 2005: "0.167", 2006: "0.169", 2007: "0.183", 2008: "0.196", 2009: "0.186",
+    2010: "0.178", 2011: "0.187", 2012: "0.173", 2013: "0.178", 2014: "0.178", 2015: "0.149", 2016: "0.149",
+    2017: "0.152", 2018: "0.159", 2019: "0.150", 2020: "0.153", 2021: "0.159", 2022: "0.142", 2023: "0.145", 2024: "0.145",
+}
+SEK_USD = {
+    1996: "0.149", 1997: "0.131", 1998: "0.126", 1999: "0.121", 2000: "0.109", 2001: "0.097", 2002: "0.103",
+    2003: "0.124", 2004: "0.136", 2005: "0.134", 2006: "0.136", 2007: "0.148", 2008: "0.152", 2009: "0.131",
+    2010: "0.139", 2011: "0.154", 2012: "0.148", 2013: "0.154", 2014: "0.146", 2015: "0.119", 2016: "0.117",
+    2017: "0.117", 2018: "0.115", 2019: "0.106", 2020: "0.109", 2021: "0.117", 2022: "0.099", 2023: "0.094", 2024: "0.095",
+}
+# fmt: on
+MV_ANCHORS = "context.md: Medicon Valley (Copenhagen - Lund/Malmö) is cross-border, with anchors Novo Nordisk, Lundbeck and AstraZeneca"
+MVA = "context.md: Medicon Valley Academy (1997) is the cluster's association"
+ACROSS = "illustrative: invented {n}-generation firm; founders and money cross the Øresund both ways ({facts})"
+
+
+def medicon_valley(cuk: Scenario) -> Scenario:
+    s = Scenario(
+        slug="medicon-valley",
+        prefix="mv",
+        label="Medicon Valley",
+        description=(
+            "Medicon Valley demo, one region across two countries (Capital Region of Denmark DK-84 and Skåne SE-M): alumni "
+            "of Novo Nordisk, Lundbeck, AstraZeneca and local universities and hospitals found firms from 1998; Danish and "
+            "Swedish exited founders found again and back firms on the other side of the Øresund, and pool money in a "
+            "cross-border founders' fund, over three generations; firms join Medicon Valley Academy; an exited Cambridge (UK) "
+            "founder of cambridge-uk.json (the same actor) backs a Lund firm. Real "
+            "(../shared/context.md): the cross-border cluster, its anchors Novo Nordisk, Lundbeck and AstraZeneca, Medicon "
+            "Valley Academy (1997), 118 start-ups 1997-2007, 300+ new firms in the last five years, about 40 large firms, "
+            "200 ventures, 40,000 employees, 32 hospitals, 12 universities, 80 CROs/CMOs (cluster figures; the modelled "
+            "firms are a small subset). Everything else (people, firms, dates, amounts, DKK/SEK rates) is illustrative; see "
+            "each event's source."
+        ),
+    )
+    for currency, rates in (("DKK", DKK_USD), ("SEK", SEK_USD)):
+        for year, rate in rates.items():
+            s.fx(
+                currency,
+                f"{year}-01-01",
+                rate,
+                src=f"illustrative: approximate annual-average {currency}/USD rate, rounded; not an official rate",
+            )
+
+    anchor = f"real: {MV_ANCHORS}; illustrative: the registration date and where in the region it is placed"
+    s.org("novo", "Novo Nordisk", "corporation", dk("Bagsværd"), since="1990-01-02", src=anchor)
+    s.org("lundbeck", "Lundbeck", "corporation", dk("Copenhagen"), since="1990-01-02", src=anchor)
+    s.org("astrazeneca", "AstraZeneca (Skåne R&D site)", "corporation", se("Lund"), since="1990-01-02", src=anchor)
+    s.org(
+        "mva",
+        "Medicon Valley Academy",
+        "association",
+        dk("Copenhagen"),
+        since="1997-01-02",
+        src=f"real: {MVA}; illustrative: the day and its seat",
+    )
+    s.org("oresund-uni", "Øresund University of Life Sciences (illustrative)", "university", dk("Copenhagen"), since="1990-01-02")
+    s.org("scania-inst", "Scania Institute of Biomedicine (illustrative)", "university", se("Lund"), since="1990-01-02")
+    s.org("lund-hospital", "Øresund Teaching Hospital, Lund (illustrative)", "hospital", se("Lund"), since="1990-01-02")
+    s.org("oresund-vc", "Øresund Life Science Ventures (illustrative)", "investor", dk("Copenhagen"), since="1996-01-02")
+    s.org("nyhavn-angels", "Nyhavn Angels (illustrative)", "investor", dk("Copenhagen"), since="1996-01-02")
+    s.org("lund-seed", "Lund Seed Capital (illustrative)", "investor", se("Lund"), since="1996-01-02")
+    s.org("malmo-angels", "Malmö Angel Network (illustrative)", "investor", se("Malmö"), since="1996-01-02")
+    s.org("stockholm-vc", "Stockholm Health Growth (illustrative)", "investor", loc("SE", "SE-AB", "Stockholm"), since="1996-01-02")
+    s.org("atlantic", "Atlantic Pharma Inc. (illustrative)", "corporation", loc("US", "US-NJ"), since="1990-01-02")
+    hughes = s.borrow(cuk, "hughes")
+    s.org("rhein", "Rhein Biologics GmbH (illustrative)", "corporation", loc("DE"), since="1990-01-02")
+    for org in ("novo", "lundbeck", "astrazeneca"):
+        s.member(org, "mva", "1997-06-02", src=f"illustrative: invented membership of the anchors, and the day ({MVA})")
+
+    people = [
+        ("jensen", "Mette Jensen (illustrative)", dk("Copenhagen"), "novo", "1990-03-01", "1998-01-30", "peptide chemist"),
+        # Commutes over the bridge: a Swede at a Danish anchor.
+        ("lindgren", "Erik Lindgren (illustrative)", se("Malmö"), "lundbeck", "1991-09-02", "1999-02-26", "medicinal chemist"),
+        ("nilsson", "Karin Nilsson (illustrative)", se("Lund"), "astrazeneca", "1992-01-06", "2000-01-31", "laboratory head"),
+        ("poulsen", "Anders Poulsen (illustrative)", dk("Hellerup"), "oresund-uni", "1994-09-01", "2001-05-31", "associate professor"),
+        ("berg", "Johan Berg (illustrative)", se("Malmö"), "astrazeneca", "1998-03-02", "2006-12-29", "pharmacologist"),
+        ("ekstrom", "Sara Ekström (illustrative)", se("Helsingborg"), "lund-hospital", "2000-09-01", "2009-11-30", "haematologist"),
+        ("madsen", "Freja Madsen (illustrative)", dk("Copenhagen"), "novo", "2008-09-01", "2019-03-29", "project leader"),
+    ]
+    for key, name, where, employer, start, end, title in people:
+        s.person(key, name, where, since=start)
+        s.career(key, employer, start, end, title=f"{title} (illustrative)")
+    s.person("holm", "Lars Holm (illustrative)", dk("Copenhagen"), since="2010-02-01")
+
+    # Generation 1 (context.md: 118 start-ups 1997-2007).
+    gen1 = f"illustrative: invented first-generation firm ({MV_ANCHORS}; 118 start-ups 1997-2007)"
+    s.found(
+        "nordhavn-peptide",
+        "Nordhavn Peptide Therapeutics (illustrative)",
+        "1998-03-02",
+        dk("Copenhagen"),
+        founders=["jensen"],
+        origins=[("novo", "alumni")],
+        model="rnd",
+        sector="peptide hormones",
+        src=gen1,
+    )
+    s.round("nordhavn-peptide", "1998-09-01", "seed", [("oresund-vc", dkk_m(10)), ("nyhavn-angels", dkk_m(5))])
+    s.found(
+        "lund-neuro",
+        "Lund Neuro Sciences (illustrative)",
+        "1999-04-01",
+        se("Lund"),
+        founders=["lindgren"],
+        origins=[("lundbeck", "alumni")],
+        model="rnd",
+        sector="CNS drug discovery",
+        src=gen1,
+    )
+    s.round(
+        "lund-neuro",
+        "1999-09-01",
+        "seed",
+        [("lund-seed", sek_m(8)), ("oresund-vc", sek_m(10))],
+        src="illustrative: invented round; a Copenhagen VC backs a Lund firm",
+    )
+    s.found(
+        "malmo-dx",
+        "Malmö Diagnostics (illustrative)",
+        "2000-02-01",
+        se("Malmö"),
+        founders=["nilsson"],
+        origins=[("astrazeneca", "alumni")],
+        model="service",
+        sector="clinical diagnostics laboratory",
+        src=gen1,
+    )
+    s.round("nordhavn-peptide", "2000-05-02", "series_a", [("oresund-vc", dkk_m(60)), ("stockholm-vc", dkk_m(40))])
+    s.round("malmo-dx", "2000-06-01", "seed", [("malmo-angels", sek_m(5))])
+    s.found(
+        "hellerup-enzyme",
+        "Hellerup Enzyme (illustrative)",
+        "2001-06-01",
+        dk("Hellerup"),
+        founders=["poulsen"],
+        origins=[("oresund-uni", "spin_off")],
+        model="rnd",
+        sector="industrial enzymes",
+        src=gen1,
+    )
+    s.round("hellerup-enzyme", "2001-10-01", "seed", [("nyhavn-angels", dkk_m(4))])
+    s.round("lund-neuro", "2002-03-01", "series_a", [("stockholm-vc", sek_m(80)), ("oresund-vc", sek_m(40))])
+    s.round("nordhavn-peptide", "2002-11-01", "series_b", [("oresund-vc", dkk_m(100)), ("stockholm-vc", dkk_m(60))])
+    s.round("malmo-dx", "2003-04-01", "series_a", [("stockholm-vc", sek_m(40)), ("lund-seed", sek_m(10))])
+    s.closed("hellerup-enzyme", "2004-12-31", "no partner for its lead enzyme (illustrative)")
+    s.ipo("nordhavn-peptide", "2005-06-10", "Nasdaq Copenhagen", market_cap=dkk_m(2400), raised=dkk_m(300))
+
+    # Generation 2.
+    gen2 = ACROSS.format(n="second", facts=MV_ANCHORS)
+    s.found(
+        "valby-ab",
+        "Valby Antibodies (illustrative)",
+        "2006-03-01",
+        dk("Valby"),
+        founders=["poulsen"],
+        origins=[("oresund-uni", "alumni")],
+        model="rnd",
+        sector="antibody discovery",
+        src="illustrative: invented second attempt of a founder whose first firm closed",
+    )
+    s.round("valby-ab", "2006-06-01", "seed", [("oresund-vc", dkk_m(15)), ("nyhavn-angels", dkk_m(5))])
+    s.found(
+        "amager-metabolic",
+        "Amager Metabolic (illustrative)",
+        "2007-01-15",
+        dk("Copenhagen"),
+        founders=["jensen", "berg"],
+        origins=[("novo", "alumni"), ("astrazeneca", "alumni"), ("nordhavn-peptide", "alumni")],
+        model="rnd",
+        sector="obesity and metabolic disease",
+        src=gen2,
+    )
+    s.round("amager-metabolic", "2007-05-02", "seed", [("nordhavn-peptide", dkk_m(20)), ("oresund-vc", dkk_m(20))])
+    s.acquired("lund-neuro", "2007-10-01", "lundbeck", price=sek_m(900), src="illustrative: invented acquisition by a local anchor")
+    s.acquired("malmo-dx", "2008-05-02", "atlantic", price=sek_m(600))
+    s.round("valby-ab", "2008-09-01", "series_a", [("stockholm-vc", dkk_m(50)), ("oresund-vc", dkk_m(30))])
+    s.found(
+        "lomma-bio",
+        "Lomma Biologics (illustrative)",
+        "2009-02-02",
+        se("Lomma"),
+        founders=["lindgren"],
+        origins=[("lundbeck", "alumni"), ("lund-neuro", "alumni")],
+        model="rnd",
+        sector="biologics for inflammation",
+        src=gen2,
+    )
+    s.round("amager-metabolic", "2009-03-02", "series_a", [("oresund-vc", dkk_m(80)), ("stockholm-vc", dkk_m(60)), ("lindgren", dkk_m(10))])
+    s.round("lomma-bio", "2009-06-01", "seed", [("jensen", sek_m(5)), ("lund-seed", sek_m(5))])
+    s.found(
+        "helsingborg-cell",
+        "Helsingborg Cell Therapy (illustrative)",
+        "2010-01-11",
+        se("Helsingborg"),
+        founders=["ekstrom"],
+        origins=[("lund-hospital", "alumni")],
+        model="rnd",
+        sector="stem cell therapy",
+        src=gen2,
+    )
+    s.round("helsingborg-cell", "2010-04-01", "seed", [("nilsson", sek_m(4)), ("malmo-angels", sek_m(4))])
+    s.joined("nilsson", "helsingborg-cell", "2010-04-01", role="board", title="chair (illustrative)")
+    s.headcount("nordhavn-peptide", "2010-12-31", 210)
+    s.org(
+        "founders-fund",
+        "Medicon Valley Founders Fund (illustrative)",
+        "investor",
+        dk("Copenhagen"),
+        since="2011-04-01",
+    )
+    s.fund(
+        "founders-fund",
+        "2011-04-01",
+        [
+            ("jensen", dkk_m(30)),
+            ("lindgren", dkk_m(20)),
+            ("nilsson", dkk_m(15)),
+            ("nordhavn-peptide", dkk_m(40)),
+            ("oresund-vc", dkk_m(20)),
+        ],
+        manager="oresund-vc",
+        src="illustrative: invented cross-border fund of Danish and Swedish exited founders and a listed alumni firm",
+    )
+    s.round("amager-metabolic", "2011-09-01", "series_b", [("stockholm-vc", dkk_m(120)), ("founders-fund", dkk_m(40))])
+    s.round("lomma-bio", "2011-11-01", "series_a", [("stockholm-vc", sek_m(60)), ("founders-fund", sek_m(30))])
+    s.round("helsingborg-cell", "2013-02-01", "series_a", [("lund-seed", sek_m(30)), ("founders-fund", sek_m(20))])
+    s.acquired("valby-ab", "2013-06-03", "lundbeck", price=dkk_m(1100), src="illustrative: invented acquisition by a local anchor")
+    s.ipo("amager-metabolic", "2014-10-02", "Nasdaq Copenhagen", market_cap=dkk_m(5500), raised=dkk_m(600))
+    s.headcount("lomma-bio", "2015-12-31", 150)
+
+    # Generation 3.
+    gen3 = ACROSS.format(n="third", facts="context.md: 300+ new firms in the last five years")
+    s.found(
+        "malmo-peptide",
+        "Malmö Peptide Design (illustrative)",
+        "2016-03-01",
+        se("Malmö"),
+        founders=["berg"],
+        origins=[("astrazeneca", "alumni"), ("amager-metabolic", "alumni")],
+        model="rnd",
+        sector="peptide design",
+        src=gen3,
+    )
+    s.round("malmo-peptide", "2016-06-01", "seed", [("jensen", sek_m(5)), ("founders-fund", sek_m(10))])
+    s.acquired("lomma-bio", "2016-09-01", "rhein", price=sek_m(1800))
+    s.headcount("amager-metabolic", "2016-12-31", 320)
+    s.fund(
+        "founders-fund",
+        "2018-01-15",
+        [
+            ("amager-metabolic", dkk_m(50)),
+            ("jensen", dkk_m(30)),
+            ("berg", dkk_m(20)),
+            ("poulsen", dkk_m(20)),
+            ("lindgren", dkk_m(20)),
+        ],
+        manager="oresund-vc",
+        src="illustrative: invented second raise, with a listed alumni firm as the largest LP",
+    )
+    s.career("holm", "lomma-bio", "2010-02-01", "2017-12-29", role="scientist")
+    s.found(
+        "lund-gene",
+        "Lund Gene Therapy (illustrative)",
+        "2018-04-02",
+        se("Lund"),
+        founders=["holm"],
+        origins=[("scania-inst", "spin_off"), ("lomma-bio", "alumni")],
+        model="rnd",
+        sector="AAV gene therapy",
+        src=gen3,
+    )
+    s.round(
+        "lund-gene",
+        "2018-08-01",
+        "seed",
+        [("lindgren", sek_m(6)), ("lund-seed", sek_m(6)), (hughes, sek_m(3))],
+        src="illustrative: invented round with an exited Cambridge (UK) founder of cambridge-uk.json among the angels",
+    )
+    s.round("malmo-peptide", "2018-09-03", "series_a", [("stockholm-vc", sek_m(80)), ("founders-fund", sek_m(30))])
+    s.acquired("helsingborg-cell", "2019-05-02", "atlantic", price=sek_m(1400))
+    s.found(
+        "orestad-bio",
+        "Ørestad Obesity Bio (illustrative)",
+        "2019-06-03",
+        dk("Copenhagen"),
+        founders=["madsen"],
+        origins=[("novo", "alumni")],
+        model="rnd",
+        sector="obesity therapeutics",
+        src=gen3,
+    )
+    s.round("orestad-bio", "2019-10-01", "seed", [("amager-metabolic", dkk_m(15)), ("jensen", dkk_m(8))])
+    s.headcount("amager-metabolic", "2020-12-31", 540)
+    s.found(
+        "kastrup-cmo",
+        "Kastrup Cell Manufacturing (illustrative)",
+        "2020-09-01",
+        dk("Kastrup"),
+        founders=["ekstrom"],
+        origins=[("lund-hospital", "alumni"), ("helsingborg-cell", "alumni")],
+        model="service",
+        sector="cell therapy CDMO",
+        src=gen3,
+    )
+    s.round("kastrup-cmo", "2020-12-01", "seed", [("nilsson", dkk_m(5)), ("founders-fund", dkk_m(10))])
+    s.round("lund-gene", "2021-02-01", "series_a", [("founders-fund", sek_m(40)), ("stockholm-vc", sek_m(60))])
+    s.acquired("malmo-peptide", "2022-03-01", "rhein", price=sek_m(1600))
+    s.round("orestad-bio", "2022-09-01", "series_a", [("founders-fund", dkk_m(40)), ("oresund-vc", dkk_m(60))])
+    s.round("kastrup-cmo", "2023-03-01", "series_a", [("oresund-vc", dkk_m(60)), ("berg", dkk_m(10))])
+    s.headcount("kastrup-cmo", "2024-06-30", 80)
+    joins = (
+        ("nordhavn-peptide", "1998-06-01"),
+        ("lund-neuro", "1999-09-01"),
+        ("malmo-dx", "2000-09-01"),
+        ("valby-ab", "2006-09-01"),
+        ("amager-metabolic", "2007-06-01"),
+        ("lomma-bio", "2009-09-01"),
+        ("helsingborg-cell", "2010-06-01"),
+        ("malmo-peptide", "2016-09-01"),
+        ("lund-gene", "2018-09-03"),
+        ("orestad-bio", "2019-12-02"),
+        ("kastrup-cmo", "2021-03-01"),
+    )
+    for firm, on in joins:
+        s.member(firm, "mva", on, src=f"illustrative: invented membership ({MVA})")
+    return s
+
+
 def build() -> dict[str, Scenario]:
-    return {"daejeon.json": daejeon(), "bhcr.json": bhcr()}
+    dj, us = daejeon(), bhcr()
+    bos = boston(us)
+    cuk = cambridge_uk(bos)
+    return {
+        "daejeon.json": dj,
+        "bhcr.json": us,
+        "osong.json": osong(dj),
+        "boston.json": bos,
+        "cambridge-uk.json": cuk,
+        "medicon-valley.json": medicon_valley(cuk),
+    }
 
 
 def render(scenario: Scenario) -> str:
