@@ -67,20 +67,22 @@ def revoke(name: Annotated[str, typer.Argument(help="name of the key")]) -> None
 
 
 DEMO_KEY_NAME = "demo-admin"
+DEMO_READ_KEY_NAME = "demo-read"
 
 
-def demo_key(factory: sessionmaker[Session], path: Path) -> tuple[str, bool]:
-    """The demo's admin key, kept in `path` (mode 0600) so a second `make demo` prints the same
-    curl line; a new one is made when the file is missing or its key no longer works. True when new."""
+def demo_key(factory: sessionmaker[Session], path: Path, *, name: str = DEMO_KEY_NAME, scope: Scope = Scope.admin) -> tuple[str, bool]:
+    """A demo key of `scope` (the admin one by default), kept in `path` (mode 0600) so a second
+    `make demo` prints the same curl line and dashboard URL; a new one is made when the file is
+    missing or its key no longer works with exactly that scope. True when new."""
     if path.is_file():
         key = path.read_text(encoding="utf-8").strip()
         with factory() as session:
             caller = keys_service.authenticate(session, key=key)
-        if caller is not None and caller.scope is Scope.admin:
+        if caller is not None and caller.scope is scope:
             return key, False
     with unit_of_work(factory) as session:
         key = keys_service.generate()
-        keys_service.ensure(session, name=DEMO_KEY_NAME, scope=Scope.admin, key=key)
+        keys_service.ensure(session, name=name, scope=scope, key=key)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(key + "\n")

@@ -32,9 +32,12 @@ console = Console()
 err = Console(stderr=True)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-DEMO_SCENARIOS = ("daejeon.json", "bhcr.json")
+DEMO_SCENARIOS = ("daejeon.json", "bhcr.json", "osong.json", "boston.json", "cambridge-uk.json", "medicon-valley.json")
+# The regions the demo sets side by side, neighbours together (all are defined by every scenario file).
+DEMO_REGIONS = ("daejeon", "chungbuk", "seoul", "bhcr", "boston", "cambridge-uk", "london", "medicon-valley")
 # Beside the demo database (the working directory), readable by its owner only.
 DEMO_KEY_FILE = ".loopledger-demo-key"
+DEMO_READ_KEY_FILE = ".loopledger-demo-read-key"
 
 
 @db_app.command("upgrade")
@@ -224,13 +227,15 @@ def _first_problem(exc: LedgerError) -> str:
 def report(
     region: Annotated[str, typer.Option(help="region slug")],
     compare: Annotated[list[str] | None, typer.Option("--compare", help="another region to set beside it (repeatable)")] = None,
-    from_year: Annotated[int, typer.Option("--from", help="first year")] = 2000,
-    to_year: Annotated[int, typer.Option("--to", help="last year")] = 2024,
+    from_year: Annotated[
+        int | None, typer.Option("--from", help="first year [default: the default period's; yearly tables from the first active year]")
+    ] = None,
+    to_year: Annotated[int | None, typer.Option("--to", help="last year [default: the default period's, this year]")] = None,
     window_years: Annotated[int, typer.Option("--window-years", min=1, max=50, help="reinvestment window W")] = 10,
     csv_path: Annotated[Path | None, typer.Option("--csv", help="also write one row per region and year here")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="also write the whole report here")] = None,
 ) -> None:
-    """Print regional loop metrics per year and side by side (computed if not stored yet)."""
+    """Print regional loop metrics per year and side by side (computed if not stored yet), fitted to the terminal width."""
     from cli import report as report_view
 
     settings = Settings()
@@ -257,9 +262,12 @@ def demo(
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="keep serving the API afterwards")] = True,
 ) -> None:
-    """Migrate, load the Daejeon and BHCR scenarios, let a worker compute, print the comparison, keep serving."""
+    """Migrate, load the built-in scenarios, let a worker compute, print the comparison, keep serving."""
     from cli import report as report_view
+    from ledger.events import service as events_service
+    from ledger.keys.service import Scope
     from ledger.loading import load_path
+    from ledger.metrics import service as metrics_service
 
     settings = Settings()
     engine = create_db_engine(settings.database_url)
@@ -268,20 +276,32 @@ def demo(
     for name in DEMO_SCENARIOS:
         loaded = load_path(factory, EXAMPLES / name, future_tolerance_days=settings.future_tolerance_days)
         console.print(f"loaded {name}: {loaded.new} new events, {loaded.duplicates} already present")
+    with factory() as session:
+        head = events_service.head_seq(session)
     key, created = keys.demo_key(factory, Path(DEMO_KEY_FILE))
-    key_note = "created an admin API key" if created else "the admin API key of an earlier run"
-    worker_process = _spawn_worker()
+    read_key, read_created = keys.demo_key(factory, Path(DEMO_READ_KEY_FILE), name=keys.DEMO_READ_KEY_NAME, scope=Scope.read)
+    worker_process = _spawn_worker(settings)
     try:
         _wait_until_computed(factory, worker_process)
         _print_summary(settings)
-        this_year = dt.date.today().year
-        built = report_view.build(factory, regions=["daejeon", "bhcr"], from_year=1970, to_year=this_year, window_years=10, yearly=False)
+        period = metrics_service.default_period(dt.date.today())
+        console.print(f"period: {period.start} to {period.end} (the default: all history to the end of this year)")
+        built = report_view.build(factory, regions=DEMO_REGIONS, window_years=metrics_service.DEFAULT_WINDOW, yearly=False)
         report_view.render(console, built)
-        console.print("per-year tables: [bold]loopledger report --region daejeon --compare bhcr --from 2000 --to 2024[/]")
-        console.print(f"{key_note} (kept in {DEMO_KEY_FILE}, mode 0600); try:")
-        console.print(
-            f"curl -H 'Authorization: Bearer {key}' http://{host}:{port}/v1/regions/daejeon/metrics", soft_wrap=True, highlight=False
-        )
+        base = f"http://{host}:{port}"
+        admin_note, read_note = ("new" if new else "from an earlier run" for new in (created, read_created))
+        console.print(f"the ledger holds {head} events: the next event appended gets seq {head + 1}", highlight=False)
+        console.print(f"admin API key in {DEMO_KEY_FILE} ({admin_note}, mode 0600)", highlight=False)
+        console.print(f"read-only API key in {DEMO_READ_KEY_FILE} ({read_note}, mode 0600)", highlight=False)
+        # Whole lines, never wrapped: they are meant to be copied.
+        console.print(f"dashboard: {base}/#key={read_key}", soft_wrap=True, highlight=False)
+        console.print("next, try:", highlight=False)
+        for line in (
+            "loopledger report --region daejeon --compare chungbuk --compare seoul",
+            f"curl -H 'Authorization: Bearer {key}' {base}/v1/regions/daejeon/metrics",
+            "loopledger keys list",
+        ):
+            console.print(f"  {line}", soft_wrap=True, highlight=False)
         if serve_api:
             serve(host=host, port=port, workers=1)
     finally:
@@ -292,12 +312,17 @@ def demo(
             worker_process.kill()
 
 
-def _spawn_worker() -> subprocess.Popen[bytes]:
+def _spawn_worker(settings: Settings) -> subprocess.Popen[bytes]:
     """A background worker (with the periodic sweep) using the configured broker and database."""
     log = Path(tempfile.gettempdir()) / "loopledger-demo-worker.log"
     console.print(f"starting a background worker (log: {log})")
+    argv = [sys.executable, "-m", "cli.main", "worker", "--beat"]
+    if settings.broker_url.startswith("memory://"):
+        # A memory:// broker lives inside one process: prefork pool processes would publish the
+        # catch-ups a sweep enqueues into their own copies, and the main process never sees them.
+        argv.append("--pool=solo")
     with log.open("ab") as sink:
-        return subprocess.Popen([sys.executable, "-m", "cli.main", "worker", "--beat"], stdout=sink, stderr=subprocess.STDOUT)
+        return subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT)
 
 
 def _wait_until_computed(factory: sessionmaker[Session], worker_process: subprocess.Popen[bytes], timeout: float = 120) -> None:

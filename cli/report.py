@@ -1,4 +1,8 @@
-"""`loopledger report`: metric tables per year and side by side, with CSV/JSON output."""
+"""`loopledger report`: metric tables per year and side by side, with CSV/JSON output.
+
+Tables are split into stacked parts whose columns fit the console width, so a number is never
+cut to `10…` on an 80-column terminal; a pipe or a file gets the same layout at rich's width.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
@@ -42,7 +47,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-# The yearly tables keep to what fits a terminal; the side-by-side table shows every column.
+# The yearly tables show the metrics that change year by year; the side-by-side table shows all.
 YEARLY = ("firms_founded", "exits", "exit_value_usd", "liquidity_actors", "recycling_rate", "local_recycling_rate",
           "funding_usd", "recycled_funding_share", "local_funding_share", "local_hops", "employment")  # fmt: skip
 SHORT = {"liquidity_actors": "liq. actors", "local_recycling_rate": "local recyc.", "recycled_funding_share": "recycled $",
@@ -61,47 +66,100 @@ def cell(value: Any, kind: str) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def _active(row: dict[str, Any]) -> bool:
+    """Whether anything was counted or paid in this set (a year without activity adds nothing to read)."""
+    # Money comes as decimal text, and "0.00" is a true string.
+    return any(float(row[key] or 0) for key, _h, kind in COLUMNS if kind in ("count", "money"))
+
+
 def build(
-    factory: sessionmaker[Session], *, regions: Sequence[str], from_year: int, to_year: int, window_years: int, yearly: bool = True
+    factory: sessionmaker[Session],
+    *,
+    regions: Sequence[str],
+    from_year: int | None = None,
+    to_year: int | None = None,
+    window_years: int,
+    yearly: bool = True,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
-    """Everything the report shows: yearly series per region (if wanted) and the period side by side."""
-    period = Period(dt.date(from_year, 1, 1), dt.date(to_year, 12, 31))
-    series = {
-        slug: metrics_service.series(factory, slug=slug, from_year=from_year, to_year=to_year, window_years=window_years)["years"]
-        for slug in (regions if yearly else ())
-    }
+    """Everything the report shows: yearly series per region (if wanted) and the period side by side.
+
+    Years not given come from the one default period (metrics_service.default_period); then the
+    yearly series start at the first year with activity instead of listing empty decades."""
+    default = metrics_service.default_period(today or dt.date.today())
+    first, last = from_year or default.start.year, to_year or default.end.year
+    period = Period(dt.date(first, 1, 1), dt.date(last, 12, 31))
+    series = {}
+    for slug in regions if yearly else ():
+        years = metrics_service.series(factory, slug=slug, from_year=first, to_year=last, window_years=window_years)["years"]
+        if from_year is None:
+            start = next((i for i, row in enumerate(years) if _active(row)), len(years))
+            years = years[start:]
+        series[slug] = years
     compared = metrics_service.compare(factory, slugs=list(regions), period=period, window_years=window_years)
-    return {"from_year": from_year, "to_year": to_year, "window_years": window_years, "series": series, "period": compared}
+    return {"from_year": first, "to_year": last, "window_years": window_years, "series": series, "period": compared}
 
 
 def render(console: Console, report: dict[str, Any]) -> None:
     for slug, years in report["series"].items():
-        table = Table(title=f"{slug}: metrics per year (window {report['window_years']} years)", header_style="bold")
-        columns = [c for c in COLUMNS if c[0] in YEARLY]
-        table.add_column("year")
-        for key, heading, _kind in columns:
-            table.add_column(SHORT.get(key, heading), justify="right")
-        for row in years:
-            if all(not row[key] for key, _h, kind in COLUMNS if kind in ("count", "money")):
-                continue  # a year with no activity at all adds nothing to read
-            table.add_row(row["from"][:4], *(cell(row[key], kind) for key, _h, kind in columns))
-        console.print(table)
+        metrics = [c for c in COLUMNS if c[0] in YEARLY]
+        active = [row for row in years if _active(row)]
+        print_fitted(
+            console,
+            title=f"{slug}: metrics per year (window {report['window_years']} years)",
+            corner="year",
+            labels=[row["from"][:4] for row in active],
+            columns=[(SHORT.get(key, heading), [cell(row[key], kind) for row in active]) for key, heading, kind in metrics],
+        )
     period = report["period"]
-    side = Table(title=f"side by side, {period['from']} to {period['to']}", header_style="bold")
-    side.add_column("metric")
-    for slug in period["regions"]:
-        side.add_column(slug, justify="right")
-    for key, heading, kind in COLUMNS:
-        side.add_row(heading, *(cell(period["metrics"][slug][key], kind) for slug in period["regions"]))
-    console.print(side)
-    if len(period["regions"]) > 1:
-        flows = Table(title="hops between regions (row: from, column: to)", header_style="bold")
-        flows.add_column("from \\ to")
-        for slug in period["regions"]:
-            flows.add_column(slug, justify="right")
-        for source in period["regions"]:
-            flows.add_row(source, *(str(period["hop_flows"][source][target]) for target in period["regions"]))
-        console.print(flows)
+    regions = period["regions"]
+    print_fitted(
+        console,
+        title=f"side by side, {period['from']} to {period['to']}",
+        corner="metric",
+        labels=[heading for _key, heading, _kind in COLUMNS],
+        columns=[(slug, [cell(period["metrics"][slug][key], kind) for key, _h, kind in COLUMNS]) for slug in regions],
+    )
+    if len(regions) > 1:
+        print_fitted(
+            console,
+            title="hops between regions (row: from, column: to)",
+            corner="from \\ to",
+            labels=list(regions),
+            columns=[(target, [str(period["hop_flows"][source][target]) for source in regions]) for target in regions],
+        )
+
+
+# A rich table with the default box spends one border character per column plus one, and one
+# space of padding on each side of every cell.
+_EDGE, _PER_COLUMN = 1, 3
+
+
+def print_fitted(console: Console, *, title: str, corner: str, labels: list[str], columns: list[tuple[str, list[str]]]) -> None:
+    """One table, or several stacked ones with the label column repeated, each as wide as the
+    console at most: columns are moved to the next table instead of being squeezed."""
+    label_width = max(map(cell_len, [corner, *labels]))
+    room = console.width - _EDGE - (label_width + _PER_COLUMN)
+    parts: list[list[tuple[str, list[str]]]] = [[]]
+    used = 0
+    for heading, values in columns:
+        width = max(map(cell_len, [heading, *values])) + _PER_COLUMN
+        if parts[-1] and used + width > room:
+            parts.append([])
+            used = 0
+        parts[-1].append((heading, values))
+        used += width
+    for n, part in enumerate(parts, start=1):
+        suffix = f" ({n} of {len(parts)})" if len(parts) > 1 else ""
+        # fold, not the default ellipsis: on a console too narrow for even one column a number
+        # wraps onto a second line instead of losing its digits.
+        table = Table(title=title + suffix, header_style="bold")
+        table.add_column(corner, overflow="fold")
+        for heading, _values in part:
+            table.add_column(heading, justify="right", overflow="fold")
+        for i, label in enumerate(labels):
+            table.add_row(label, *(values[i] for _heading, values in part))
+        console.print(table)
 
 
 def write_csv(path: Path, report: dict[str, Any]) -> None:

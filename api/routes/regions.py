@@ -58,14 +58,20 @@ def get_region(slug: Slug, session: SnapshotDep) -> dict[str, Any]:
 
 AsOf = Annotated[Instant | None, Query(description="answer with what the ledger knew at this instant (ISO 8601)")]
 WindowYears = Annotated[int, Query(ge=1, le=MAX_WINDOW_YEARS, description="reinvestment window W in calendar years")]
+# The one default period (metrics_service.default_period), shared with the report, the demo and the dashboard.
+PeriodFrom = Annotated[
+    IsoDate | None,
+    Query(alias="from", description=f"period start (inclusive); default {metrics_service.DEFAULT_FROM.isoformat()}, the whole history"),
+]
+PeriodTo = Annotated[IsoDate | None, Query(description="period end (inclusive); default 31 December of this year")]
 
 
 @router.get("/{slug}/metrics", dependencies=[READ], response_model=MetricSetPublic, responses=PROBLEM_RESPONSES)
 def get_metrics(
     slug: Slug,
     request: Request,
-    from_: Annotated[IsoDate | None, Query(alias="from", description="period start (inclusive); default 1900-01-01")] = None,
-    to: Annotated[IsoDate | None, Query(description="period end (inclusive); default today")] = None,
+    from_: PeriodFrom = None,
+    to: PeriodTo = None,
     as_of: AsOf = None,
     window_years: WindowYears = 10,
 ) -> dict[str, Any]:
@@ -100,8 +106,8 @@ compare_router = APIRouter(prefix="/v1", tags=["regions"], dependencies=[READ], 
 def get_compare(
     request: Request,
     regions: Annotated[str, Query(description="comma-separated region slugs", max_length=2000)],
-    from_: Annotated[IsoDate | None, Query(alias="from")] = None,
-    to: Annotated[IsoDate | None, Query()] = None,
+    from_: PeriodFrom = None,
+    to: PeriodTo = None,
     as_of: AsOf = None,
     window_years: WindowYears = 10,
 ) -> dict[str, Any]:

@@ -48,7 +48,9 @@ class Question:
 
 
 def default_period(today: dt.date) -> Period:
-    """From 1900 to the end of this year: whole years, so served from stored parts."""
+    """The one default period, the whole history: from 1900 to the end of this year (whole years,
+    so served from stored parts). The API, `loopledger report`, the demo and the dashboard all
+    use it when no period is given; change it here only."""
     return Period(DEFAULT_FROM, dt.date(today.year, 12, 31))
 
 
