@@ -285,7 +285,7 @@ def demo(
         _wait_until_computed(factory, worker_process)
         _print_summary(settings)
         period = metrics_service.default_period(dt.date.today())
-        console.print(f"period: {period.start} to {period.end} (the default: all history to the end of this year)")
+        console.print(f"period: {period.start} to {period.end} (the default period: the whole history)")
         built = report_view.build(factory, regions=DEMO_REGIONS, window_years=metrics_service.DEFAULT_WINDOW, yearly=False)
         report_view.render(console, built)
         base = f"http://{host}:{port}"
