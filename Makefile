@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint serve worker clean
+.PHONY: install demo test lint serve worker clean vendor
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ lint: install
 serve: install
 	$(BIN)/loopledger db upgrade
 	$(BIN)/loopledger serve
+
+# Re-fetch the dashboard's browser bundles (ECharts, Swagger UI, ReDoc) from the npm registry at
+# the versions pinned in the script; they are committed, nothing is fetched at run time.
+vendor:
+	sh api/dashboard/vendor.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache loopledger.db* loopledger-broker.db*

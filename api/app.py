@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI
 
-from api import observability, params, problems, security
+from api import dashboard, observability, params, problems, security
 from api.limits import BodySizeLimit
 from api.routes import actors, chains, events, health, imports, regions, status, tasks
 from ledger.config import Settings
@@ -44,6 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="Event ledger of venture lifecycles, recycling chains and regional loop metrics",
         lifespan=lifespan,
+        # Served by the dashboard from vendored bundles instead of a CDN.
+        docs_url=None,
+        redoc_url=None,
         responses=problems.DEFAULT_RESPONSES,
         dependencies=[Depends(params.plain_parameters)],
     )
@@ -63,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(imports.router)
     app.include_router(health.router)
     app.include_router(status.router)
+    dashboard.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     observability.install(app)
     return app
