@@ -86,6 +86,9 @@ def configure_logging(level: str = "info") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # Alembic narrates each revision at INFO; `loopledger db upgrade` prints its own one-line
+    # result, and in a process that also runs commands those lines would mix into their output.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     for name in _OWN_HANDLERS:
         logger = logging.getLogger(name)
         # A logger without handlers that does not propagate was switched off (uvicorn's
