@@ -6,6 +6,7 @@ import math
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from tests.workers.conftest import ApiFactory, Workers, caught_up, count_rows
 
@@ -60,15 +61,17 @@ def test_a_burst_of_single_appends_coalesces_into_few_catch_ups(
     assert catch_ups <= BURST // 5, f"{catch_ups} catch-ups for {BURST} appends"
 
 
-def test_metric_parts_wait_for_a_bulk_load_to_settle_and_then_catch_up(api: ApiFactory, workers: Workers, redis_url: str) -> None:
-    """While batches keep arriving, a catch-up that ends far behind the log leaves the metric
-    parts alone (they would be redone at once); the catch-up after the last batch refreshes them,
-    so the region's set ends exact and not stale."""
+def test_metric_parts_wait_for_a_bulk_load_to_settle_and_then_catch_up(
+    api: ApiFactory, workers: Workers, redis_url: str, postgres_url: str
+) -> None:
+    """A catch-up that ends far behind the log (a load is under way) leaves the metric parts
+    alone (they would be redone at once); the catch-up after the last batch refreshes them, so
+    the region's set ends exact and not stale."""
     workers.start(redis_url, settings={"metrics_refresh_max_backlog": "20"})
     client = api(redis_url, dispatch_delay_seconds=0.05)
     assert client.put("/v1/regions/daejeon", json={"name": "Daejeon", "members": [{"country": "KR", "subdivision": "KR-30"}]}).is_success
-    head = 0
-    for batch in range(30):
+
+    def post(batch: int) -> int:
         events = [
             {
                 "type": "firm.founded",
@@ -79,7 +82,26 @@ def test_metric_parts_wait_for_a_bulk_load_to_settle_and_then_catch_up(api: ApiF
         ]
         response = client.post("/v1/events/batch", json={"events": events})
         assert response.status_code == 201, response.text
-        head = response.json()["results"][-1]["seq"]
+        seq: int = response.json()["results"][-1]["seq"]
+        return seq
+
+    # The first catch-up is held where it records its run (an insert into `task`, after it has
+    # applied the log up to the head it saw) while the rest of the load lands: it then ends
+    # far behind, whatever the speed of this machine.
+    engine = sa.create_engine(postgres_url)
+    with engine.connect() as holder:
+        holder.exec_driver_sql("LOCK TABLE task IN SHARE MODE")
+        post(0)
+
+        def held() -> bool:
+            with engine.connect() as conn:
+                waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'task'::regclass"
+                return bool(conn.exec_driver_sql(waiting).scalar())
+
+        workers.wait(held, 60, what="the first catch-up to reach its task record")
+        head = max(post(batch) for batch in range(1, 30))
+        holder.rollback()
+    engine.dispose()
 
     def fresh() -> dict[str, object] | None:
         body = client.get("/v1/regions/daejeon/metrics", params={"from": "2001-01-01", "to": "2001-12-31"}).json()
