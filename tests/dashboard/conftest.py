@@ -174,6 +174,8 @@ class Visit:
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
+        # Charts animate in: a picture taken before they finish shows half-drawn flows.
+        self.page.wait_for_selector(".chart:not([data-drawn])", state="detached", timeout=10_000)
         self.page.screenshot(path=path, full_page=True)
         SCREENSHOTS.append(path)
         return path

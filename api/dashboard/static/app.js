@@ -200,6 +200,10 @@ const LL = (() => {
     if (existing) existing.resize();
     const instance = existing || echarts.init(node);
     charts.add(instance);
+    // data-drawn marks a chart whose animation has ended (what a screenshot should wait for).
+    delete node.dataset.drawn;
+    instance.off("finished");
+    instance.on("finished", () => { node.dataset.drawn = "1"; });
     instance.setOption({ animationDuration: 300, textStyle: { fontFamily: "system-ui, sans-serif" }, ...option }, true);
     return instance;
   }
