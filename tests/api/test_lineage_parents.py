@@ -7,25 +7,11 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.metrics.support import SOURCE, post_batch
-
-KR30 = {"country": "KR", "subdivision": "KR-30"}
-
-
-def _event(type_: str, on: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"type": type_, "occurred_on": on, "source": SOURCE, "data": data}
-
-
-def _person(pid: str) -> dict[str, str]:
-    return {"id": pid, "type": "person", "name": pid.upper()}
-
-
-def _founded(firm: str, on: str, founders: list[Any], **more: Any) -> dict[str, Any]:
-    return _event("firm.founded", on, {"firm": {"id": firm, "name": firm.title()}, "location": KR30, "founders": founders, **more})
+from tests.metrics.support import event, founded_kr30, inline_person, post_batch
 
 
 def _joined(person: Any, org: str, on: str) -> dict[str, Any]:
-    return _event("person.joined", on, {"person": person, "org": org, "role": "employee"})
+    return event("person.joined", on, {"person": person, "org": org, "role": "employee"})
 
 
 def test_lineage_firms_name_the_previous_generation_they_descend_from(client: TestClient) -> None:
@@ -36,15 +22,15 @@ def test_lineage_firms_name_the_previous_generation_they_descend_from(client: Te
     post_batch(
         client,
         [
-            _founded("g1", "1999-01-01", [_person("p1")], origins=[{"org": lab, "relation": "spin_off"}]),
-            _joined(_person("p2"), "kribb", "1995-01-01"),
-            _founded("g2", "2000-01-01", ["p2"]),
-            _joined(_person("p3"), "g1", "2001-01-01"),
+            founded_kr30("g1", "1999-01-01", [inline_person("p1")], origins=[{"org": lab, "relation": "spin_off"}]),
+            _joined(inline_person("p2"), "kribb", "1995-01-01"),
+            founded_kr30("g2", "2000-01-01", ["p2"]),
+            _joined(inline_person("p3"), "g1", "2001-01-01"),
             _joined("p3", "g2", "2002-01-01"),
-            _founded("g3", "2005-01-01", ["p3"]),
-            _joined(_person("p4"), "g1", "2001-01-01"),
+            founded_kr30("g3", "2005-01-01", ["p3"]),
+            _joined(inline_person("p4"), "g1", "2001-01-01"),
             _joined("p4", "kribb", "2002-01-01"),
-            _founded("g4", "2006-01-01", ["p4"]),
+            founded_kr30("g4", "2006-01-01", ["p4"]),
         ],
     )
     response = client.get("/v1/lineage/kribb")

@@ -12,33 +12,19 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.metrics.support import SOURCE, catch_up, post_batch, put_regions
-
-KR30 = {"country": "KR", "subdivision": "KR-30"}
-
-
-def _event(type_: str, on: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"type": type_, "occurred_on": on, "source": SOURCE, "data": data}
-
-
-def _person(pid: str) -> dict[str, str]:
-    return {"id": pid, "type": "person", "name": pid.upper()}
-
-
-def _founded(firm: str, on: str, founders: list[Any], **more: Any) -> dict[str, Any]:
-    return _event("firm.founded", on, {"firm": {"id": firm, "name": firm.title()}, "location": KR30, "founders": founders, **more})
+from tests.metrics.support import KR30, catch_up, event, founded_kr30, inline_person, post_batch, put_regions
 
 
 def _seed(firm: str, on: str, *investors: Any) -> dict[str, Any]:
-    return _event("funding.round", on, {"firm": firm, "round": "seed", "investors": [{"investor": i} for i in investors]})
+    return event("funding.round", on, {"firm": firm, "round": "seed", "investors": [{"investor": i} for i in investors]})
 
 
 def _ipo(firm: str, on: str) -> dict[str, Any]:
-    return _event("exit.ipo", on, {"firm": firm, "exchange": "KOSDAQ"})
+    return event("exit.ipo", on, {"firm": firm, "exchange": "KOSDAQ"})
 
 
 def _sold(firm: str, on: str) -> dict[str, Any]:
-    return _event("exit.acquisition", on, {"firm": firm, "acquirer": {"id": "bigco", "name": "BigCo", "kind": "corporation"}})
+    return event("exit.acquisition", on, {"firm": firm, "acquirer": {"id": "bigco", "name": "BigCo", "kind": "corporation"}})
 
 
 def _chain(client: TestClient, firm: str, **params: Any) -> dict[str, int]:
@@ -54,7 +40,7 @@ def test_chains_keep_an_early_arrival_found_at_a_greater_depth(client: TestClien
     post_batch(
         client,
         [
-            *(_founded(f, "2000-01-01", [_person(f"p{f}")]) for f in ("a", "b", "c", "d")),
+            *(founded_kr30(f, "2000-01-01", [inline_person(f"p{f}")]) for f in ("a", "b", "c", "d")),
             _ipo("a", "2002-01-01"),  # pa liquid from a
             _seed("b", "2003-01-01", "pa"),  # a -> b, 2003
             _ipo("b", "2003-06-01"),  # pb (and pa, an investor) liquid from b
@@ -75,7 +61,7 @@ def test_chain_generation_is_the_fewest_hops_and_what_hangs_off_an_early_arrival
     post_batch(
         client,
         [
-            *(_founded(f, "2000-01-01", [_person(f"p{f}")]) for f in ("r", "x", "y", "e", "z")),
+            *(founded_kr30(f, "2000-01-01", [inline_person(f"p{f}")]) for f in ("r", "x", "y", "e", "z")),
             _ipo("r", "2001-01-01"),
             _seed("x", "2002-01-01", "pr"),  # r -> x
             _ipo("x", "2002-06-01"),
@@ -98,9 +84,9 @@ def test_the_earliest_exit_of_a_firm_makes_the_liquidity_event(client: TestClien
     post_batch(
         client,
         [
-            _founded("f", "1998-01-01", [_person("px")]),
-            _founded("g", "2005-01-01", [_person("pg")]),
-            _founded("h", "2005-01-01", [_person("ph")]),
+            founded_kr30("f", "1998-01-01", [inline_person("px")]),
+            founded_kr30("g", "2005-01-01", [inline_person("pg")]),
+            founded_kr30("h", "2005-01-01", [inline_person("ph")]),
             _ipo("f", "2000-01-01"),
             _sold("f", "2012-01-01"),
             _seed("g", "2009-01-01", "px"),
@@ -119,8 +105,8 @@ def test_a_reinvestment_into_the_exited_firm_itself_is_no_hop(client: TestClient
     post_batch(
         client,
         [
-            _founded("f", "1998-01-01", [_person("px")]),
-            _founded("g", "2001-01-01", [_person("pg")]),
+            founded_kr30("f", "1998-01-01", [inline_person("px")]),
+            founded_kr30("g", "2001-01-01", [inline_person("pg")]),
             _ipo("f", "2000-01-01"),
             _seed("f", "2002-01-01", "px"),
             _seed("g", "2002-01-01", "px"),
@@ -136,9 +122,9 @@ def test_29_february_plus_a_year_is_28_february(client: TestClient) -> None:
     post_batch(
         client,
         [
-            _founded("f", "2000-01-01", [_person("px")]),
-            _founded("g", "2001-01-01", [_person("pg")]),
-            _founded("h", "2001-01-01", [_person("ph")]),
+            founded_kr30("f", "2000-01-01", [inline_person("px")]),
+            founded_kr30("g", "2001-01-01", [inline_person("pg")]),
+            founded_kr30("h", "2001-01-01", [inline_person("ph")]),
             _ipo("f", "2004-02-29"),
             _seed("g", "2005-02-28", "px"),
             _seed("h", "2005-03-01", "px"),
@@ -159,14 +145,14 @@ def test_lineage_follows_alumni_who_joined_and_goes_beyond_the_first_generation(
     post_batch(
         client,
         [
-            _founded("g1", "1999-01-01", [_person("p1")], origins=[{"org": lab, "relation": "spin_off"}]),
-            _event("person.joined", "1995-01-01", {"person": _person("p2"), "org": "kribb", "role": "scientist"}),
-            _founded("g2", "2000-01-01", ["p2"]),
-            _event("person.joined", "2001-01-01", {"person": _person("p3"), "org": "g2", "role": "employee"}),
-            _founded("g3", "2005-01-01", ["p3"]),
+            founded_kr30("g1", "1999-01-01", [inline_person("p1")], origins=[{"org": lab, "relation": "spin_off"}]),
+            event("person.joined", "1995-01-01", {"person": inline_person("p2"), "org": "kribb", "role": "scientist"}),
+            founded_kr30("g2", "2000-01-01", ["p2"]),
+            event("person.joined", "2001-01-01", {"person": inline_person("p3"), "org": "g2", "role": "employee"}),
+            founded_kr30("g3", "2005-01-01", ["p3"]),
             # Joined only after g4 was founded: not an alumnus of kribb for g4.
-            _event("person.joined", "2010-01-01", {"person": _person("p4"), "org": "kribb", "role": "scientist"}),
-            _founded("g4", "2006-01-01", ["p4"]),
+            event("person.joined", "2010-01-01", {"person": inline_person("p4"), "org": "kribb", "role": "scientist"}),
+            founded_kr30("g4", "2006-01-01", ["p4"]),
         ],
     )
     lineage = client.get("/v1/lineage/kribb").json()
@@ -183,10 +169,10 @@ def test_a_fund_hop_dated_past_the_liquidity_window_counts_in_its_own_year(clien
     post_batch(
         client,
         [
-            _founded("f", "1998-01-01", [_person("px")]),
-            _event("firm.founded", "2001-01-01", {"firm": {"id": "g", "name": "G"}, "location": {"country": "KR", "subdivision": "KR-11"}}),
+            founded_kr30("f", "1998-01-01", [inline_person("px")]),
+            event("firm.founded", "2001-01-01", {"firm": {"id": "g", "name": "G"}, "location": {"country": "KR", "subdivision": "KR-11"}}),
             _ipo("f", "2000-01-01"),
-            _event("fund.raised", "2009-06-01", {"fund": fund, "lps": [{"lp": "px"}]}),
+            event("fund.raised", "2009-06-01", {"fund": fund, "lps": [{"lp": "px"}]}),
             _seed("g", "2015-01-01", "v"),
         ],
     )
@@ -209,13 +195,13 @@ def test_hop_flows_place_each_hop_by_its_source_on_the_liquidity_date(client: Te
     post_batch(
         client,
         [
-            _founded("a-mover", "2000-01-01", [_person("pm")]),
-            _founded("b-stayer", "2000-01-01", [_person("ps")]),
-            _event("firm.relocated", "2003-01-01", {"firm": "a-mover", "location": kr11}),
+            founded_kr30("a-mover", "2000-01-01", [inline_person("pm")]),
+            founded_kr30("b-stayer", "2000-01-01", [inline_person("ps")]),
+            event("firm.relocated", "2003-01-01", {"firm": "a-mover", "location": kr11}),
             _ipo("a-mover", "2004-01-01"),
             _ipo("b-stayer", "2005-01-01"),
-            _event("firm.founded", "2006-01-01", {"firm": {"id": "in-seoul", "name": "S"}, "location": kr11, "founders": ["ps"]}),
-            _founded("in-daejeon", "2006-06-01", ["pm"]),
+            event("firm.founded", "2006-01-01", {"firm": {"id": "in-seoul", "name": "S"}, "location": kr11, "founders": ["ps"]}),
+            founded_kr30("in-daejeon", "2006-06-01", ["pm"]),
         ],
     )
     catch_up(client)

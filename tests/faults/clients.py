@@ -106,17 +106,22 @@ class Poster:
             raise AssertionError(f"{what} still not acknowledged at the deadline; answers so far: {dict(self.outcome.answers)}")
         time.sleep(RETRY_PAUSE_SECONDS)
 
+    def _post_once(self, event: dict[str, Any]) -> int | None:
+        """One POST /v1/events: its seq when acknowledged (and recorded as such), else None."""
+        response = self._attempt("/v1/events", event)
+        if response is None or not response.is_success:
+            return None
+        body = response.json()
+        assert body["event_id"] == event["event_id"], body
+        self.outcome._ack(event["event_id"], body["seq"])
+        self.tally.add(acknowledged=1)
+        return int(body["seq"])
+
     def post_one(self, event: dict[str, Any]) -> int:
         """POST /v1/events until a 2xx; returns its seq."""
-        while True:
-            response = self._attempt("/v1/events", event)
-            if response is not None and response.is_success:
-                body = response.json()
-                assert body["event_id"] == event["event_id"], body
-                self.outcome._ack(event["event_id"], body["seq"])
-                self.tally.add(acknowledged=1)
-                return int(body["seq"])
+        while (seq := self._post_once(event)) is None:
             self._failed(f"event {event['event_id']}")
+        return seq
 
     def post_batch(self, events: Sequence[dict[str, Any]]) -> list[int]:
         """POST /v1/events/batch until a 2xx; returns the seqs in order."""
@@ -138,13 +143,7 @@ class Poster:
         while pending:
             missed: list[dict[str, Any]] = []
             for event in pending:
-                response = self._attempt("/v1/events", event)
-                if response is not None and response.is_success:
-                    body = response.json()
-                    assert body["event_id"] == event["event_id"], body
-                    self.outcome._ack(event["event_id"], body["seq"])
-                    self.tally.add(acknowledged=1)
-                else:
+                if self._post_once(event) is None:
                     missed.append(event)
                     self._failed(f"event {event['event_id']}")
             pending = missed

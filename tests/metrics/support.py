@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 PERIOD = {"from": "2005-01-01", "to": "2016-12-31"}
 SOURCE = "test: tests/metrics"
+KR30 = {"country": "KR", "subdivision": "KR-30"}
 
 # The worked example of spec/chains-and-metrics.md: daejeon, 2005-01-01..2016-12-31, W = 10.
 WORKED_EXAMPLE: dict[str, Any] = {
@@ -191,3 +192,16 @@ def catch_up(client: TestClient) -> None:
     with unit_of_work(factory) as session:
         maintain.catch_up(session)
     metrics_service.refresh_after(factory)
+
+
+def event(type_: str, on: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"type": type_, "occurred_on": on, "source": SOURCE, "data": data}
+
+
+def inline_person(pid: str) -> dict[str, str]:
+    return {"id": pid, "type": "person", "name": pid.upper()}
+
+
+def founded_kr30(firm: str, on: str, founders: list[Any], **more: Any) -> dict[str, Any]:
+    """A firm.founded in Daejeon (KR-30)."""
+    return event("firm.founded", on, {"firm": {"id": firm, "name": firm.title()}, "location": KR30, "founders": founders, **more})
