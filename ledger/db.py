@@ -134,8 +134,15 @@ _POSTGRESQL_KEYS = 20_000
 
 class KeySet:
     """`column IN keys` for thousands of keys, in the form the session's database handles best:
-    on PostgreSQL one array parameter (= ANY), which keeps statements short to build, send and
-    plan; on SQLite a bind per key, in chunks under its variable limit."""
+    on PostgreSQL one array parameter, which keeps statements short to build, send and plan; on
+    SQLite a bind per key, in chunks under its variable limit.
+
+    On PostgreSQL the array is unnested in a subquery (`IN (SELECT unnest($1))`), not compared
+    with `= ANY($1)`: psycopg prepares a statement run five times, PostgreSQL then settles on a
+    generic plan, and in a generic plan `= ANY($1)` cannot be hashed, so a sequential scan
+    compares every row with every key. Batch appends at 50k events spent 2 s of each 1,000-event
+    batch in one such lookup of 1,800 actor ids (280 events/s, falling as the log grew); as a
+    semi-join the same lookup walks the primary key index (1,300-1,500 events/s, flat)."""
 
     def __init__(self, session: Session) -> None:
         self.postgresql = session.get_bind().dialect.name == "postgresql"
@@ -145,7 +152,7 @@ class KeySet:
 
     def has(self, column: Any, keys: Sequence[Any]) -> Any:
         if self.postgresql:
-            return column == sa.any_(sa.literal(list(keys), postgresql.ARRAY(column.type)))
+            return column.in_(sa.select(sa.func.unnest(sa.literal(list(keys), postgresql.ARRAY(column.type)))).scalar_subquery())
         return column.in_(keys)
 
 
