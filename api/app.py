@@ -7,12 +7,14 @@ from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI
+from sqlalchemy.orm import Session, sessionmaker
 
 from api import dashboard, observability, params, problems, security
 from api.limits import BodySizeLimit
 from api.routes import actors, chains, events, health, imports, regions, status, tasks
 from ledger.config import Settings
 from ledger.db import create_db_engine, make_session_factory
+from ledger.errors import Conflict
 from ledger.events.group import GroupCommitter
 from ledger.keys import service as keys_service
 from ledger.keys.service import Scope
@@ -20,6 +22,21 @@ from workers.app import create_celery
 from workers.dispatch import Dispatcher
 
 OPERATOR_KEY_NAME = "admin-from-env"
+
+
+def _store_operator_key(factory: sessionmaker[Session], key: str) -> None:
+    """Make the environment's key the operator key. Every server process does this at start-up,
+    at the same moment: a process that loses the race sees the winner's row either as a
+    duplicate insert (IntegrityError) or, when the winner committed between its two reads, as
+    a name already taken (Conflict). It then looks again, and finds the same key stored."""
+    for attempt in range(3):
+        try:
+            with factory() as session, session.begin():
+                keys_service.ensure(session, name=OPERATOR_KEY_NAME, scope=Scope.admin, key=key)
+            return
+        except (sa.exc.IntegrityError, Conflict):
+            if attempt == 2:
+                raise
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,11 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         operator_key = settings.operator_key()
         if operator_key is not None:
-            try:
-                with app.state.session_factory() as session, session.begin():
-                    keys_service.ensure(session, name=OPERATOR_KEY_NAME, scope=Scope.admin, key=operator_key)
-            except sa.exc.IntegrityError:
-                pass  # another server process stored the same key at the same moment
+            _store_operator_key(app.state.session_factory, operator_key)
         yield
         app.state.committer.close()
         engine.dispose()

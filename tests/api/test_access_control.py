@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 from api.app import create_app
 from cli.main import app as cli_app
 from ledger.config import Settings
+from ledger.db import create_db_engine, make_session_factory
+from ledger.keys import service as keys_service
 from ledger.keys.service import Scope
 from tests.api.support import FOUNDED_ON, firm_founded, snapshot
 from tests.conftest import authorized, grant
@@ -123,6 +125,32 @@ def test_the_operator_key_from_the_environment_is_an_admin_key(settings: Setting
     with TestClient(create_app(settings.model_copy(update={"admin_key": SecretStr(key + "-rotated")}))) as anonymous:
         _problem(authorized(anonymous, key).get("/v1/regions"), 401)
         assert authorized(anonymous, key + "-rotated").get("/v1/regions").status_code == 200
+
+
+def test_a_server_process_that_loses_the_race_for_the_operator_key_starts(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two server processes store the same operator key at start-up. Here the other process
+    commits its row between this one's "is it there?" and its insert, which the insert then
+    reports as a name already taken: the start-up looks again and finds the same key.
+    PostgreSQL only: on SQLite the first read of the start-up takes the write lock, so the
+    other process cannot commit in between."""
+    key = "ll_operator-key-raced-by-another-process-0123456789"
+    settings = Settings(database_url=postgres_url, broker_url="memory://")
+    engine = create_db_engine(postgres_url)
+    session_factory = make_session_factory(engine)
+    create = keys_service.create
+
+    def winner_commits_first(session: Session, **kwargs: Any) -> str:
+        with session_factory() as other, other.begin():
+            create(other, **kwargs)
+        return create(session, **kwargs)
+
+    monkeypatch.setattr(keys_service, "create", winner_commits_first)
+    with TestClient(create_app(settings.model_copy(update={"admin_key": SecretStr(key)}))) as anonymous:
+        monkeypatch.undo()
+        assert authorized(anonymous, key).put("/v1/regions/daejeon", json=REGION).status_code == 201
+    with session_factory() as session:
+        assert [k.name for k in keys_service.get_all(session)] == ["admin-from-env"]
+    engine.dispose()
 
 
 def test_keys_cli_prints_the_key_last_and_stores_only_a_hash(settings: Settings, session_factory: sessionmaker[Session]) -> None:
