@@ -38,12 +38,21 @@ def position(session: Session, *, lock: bool = False, shared: bool = False, cons
     query = sa.select(Tracking.position).where(Tracking.consumer == consumer)
     if lock or shared:
         # A row lock needs the row: on a fresh database two first catch-ups would both find none.
-        _ensure_row(session, consumer)
+        ensure_row(session, consumer)
         query = query.with_for_update(read=shared)
     return int(session.scalar(query) or 0)
 
 
-def _ensure_row(session: Session, consumer: str) -> None:
+def try_lock(session: Session, *, consumer: str) -> int | None:
+    """Take a watermark for writing, or None at once when another transaction holds it
+    (PostgreSQL; SQLite serialises writers by its database lock). Its row must exist and be
+    committed (`ensure_row`): a row another transaction has just inserted would be waited for."""
+    row = session.execute(sa.select(Tracking.position).where(Tracking.consumer == consumer).with_for_update(skip_locked=True)).first()
+    return None if row is None else int(row[0])
+
+
+def ensure_row(session: Session, consumer: str) -> None:
+    """Create a watermark's row (at 0) if it does not exist yet."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert(Tracking) if dialect == "postgresql" else sqlite.insert(Tracking)
     session.execute(insert.values(consumer=consumer, position=0).on_conflict_do_nothing(index_elements=["consumer"]))

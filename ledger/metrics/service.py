@@ -327,25 +327,39 @@ def stale_parts(session: Session) -> int:
 def refresh_after(factory: sessionmaker[Session], *, today: dt.date | None = None) -> int:
     """Bring the stored parts up to the liquidity watermark: refresh the regions and years the
     events since the parts' own watermark touch (ledger/metrics/touched.py), and every region
-    whose parts are missing or of an older definition; the other parts are exact through the new watermark as they are. Returns how
-    many parts were written.
+    whose parts are missing or of an older definition; the other parts are exact through the new
+    watermark as they are. Returns how many parts were written.
 
     On PostgreSQL one refresh runs at a time (the parts' watermark row stays locked until it
     ends): two workers moving untouched parts' seq forward in the wrong order would leave some
-    behind for good. SQLite (the embedded default, one worker process) holds nothing meanwhile.
+    behind for good. A refresh that finds another one running returns at once instead of
+    waiting for it: waiting held a worker process for the whole of the other refresh (minutes
+    at 1M events), and with two processes both could be held so, leaving none for the
+    liquidity catch-ups. The running refresh goes on to the newer events when it ends: it looks
+    at the liquidity watermark again after releasing the lock, so a catch-up that committed
+    before a skipped refresh tried the lock is always seen by one of the two. SQLite (the
+    embedded default, one worker process) holds nothing meanwhile.
     """
-    with unit_of_work(factory) as held:
-        serial = held.get_bind().dialect.name == "postgresql"
-        after = maintain.position(held, consumer=PARTS, lock=serial)
-        upto = maintain.position(held)
-        if not serial:
-            held.rollback()  # SQLite: no read transaction left open across the work
-        written = _refresh_between(factory, after=after, upto=upto, today=today)
-        if upto > after:
-            # Years the new events cannot change were exact through `after`: they are through `upto` too.
-            held.execute(sa.update(MetricPart).where(MetricPart.seq >= after, MetricPart.seq < upto).values(seq=upto))
-            maintain.set_position(held, upto, consumer=PARTS)
-    return written
+    written = 0
+    with unit_of_work(factory) as session:
+        maintain.ensure_row(session, PARTS)
+    while True:
+        with unit_of_work(factory) as held:
+            serial = held.get_bind().dialect.name == "postgresql"
+            after = maintain.try_lock(held, consumer=PARTS) if serial else maintain.position(held, consumer=PARTS)
+            if after is None:
+                return written  # another refresh holds the watermark; it goes on to these events
+            upto = maintain.position(held)
+            if not serial:
+                held.rollback()  # SQLite: no read transaction left open across the work
+            written += _refresh_between(factory, after=after, upto=upto, today=today)
+            if upto > after:
+                # Years the new events cannot change were exact through `after`: they are through `upto` too.
+                held.execute(sa.update(MetricPart).where(MetricPart.seq >= after, MetricPart.seq < upto).values(seq=upto))
+                maintain.set_position(held, upto, consumer=PARTS)
+        with factory() as session:
+            if not serial or maintain.position(session) <= upto:
+                return written
 
 
 def _refresh_between(factory: sessionmaker[Session], *, after: int, upto: int, today: dt.date | None) -> int:

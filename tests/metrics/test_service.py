@@ -4,14 +4,19 @@ what is judged at read time."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from ledger import loading
 from ledger.chains import maintain
-from ledger.db import aware, unit_of_work
+from ledger.db import aware, create_db_engine, make_session_factory, unit_of_work
+from ledger.events import service as events_service
+from ledger.events.schemas import EventBatch
 from ledger.metrics import service as metrics_service
 from ledger.metrics.models import MetricPart
 from ledger.metrics.regional import Period
@@ -200,3 +205,84 @@ def test_the_sweep_sees_parts_never_refreshed_when_no_part_is_stored(session_fac
         assert metrics_service.stale_parts(session) == 1
         maintain.set_position(session, 5, consumer=metrics_service.PARTS)
         assert metrics_service.stale_parts(session) == 0
+
+
+def _postgres(postgres_url: str, worked_example: dict[str, Any]) -> tuple[sa.Engine, sessionmaker[Session]]:
+    engine = create_db_engine(postgres_url)
+    factory = make_session_factory(engine)
+    loading.load_document(factory, worked_example)
+    with unit_of_work(factory) as session:
+        maintain.catch_up(session)
+    return engine, factory
+
+
+def _gamma_round(factory: sessionmaker[Session]) -> None:
+    """A new event that touches daejeon's 2016 funding, and the liquidity catch-up after it."""
+    batch = EventBatch.model_validate(
+        {
+            "events": [
+                {
+                    "type": "funding.round",
+                    "occurred_on": "2016-06-01",
+                    "data": {"firm": "gamma", "round": "other", "amount": {"amount": "1000", "currency": "USD"}},
+                }
+            ]
+        }
+    )
+    with unit_of_work(factory) as session:
+        events_service.append(session, events=batch.events)
+    with unit_of_work(factory) as session:
+        maintain.catch_up(session)
+
+
+def test_a_refresh_leaves_at_once_while_another_one_runs(postgres_url: str, worked_example: dict[str, Any]) -> None:
+    """Waiting for the running refresh held a worker process for all of it; with two processes
+    both could wait so, and no catch-up of the liquidity table could run meanwhile."""
+    engine, factory = _postgres(postgres_url, worked_example)
+    with unit_of_work(factory) as session:
+        maintain.ensure_row(session, metrics_service.PARTS)
+    with factory() as running, running.begin():
+        assert maintain.try_lock(running, consumer=metrics_service.PARTS) == 0  # another refresh holds the watermark
+        done: list[int] = []
+        skipped = threading.Thread(target=lambda: done.append(metrics_service.refresh_after(factory)))
+        skipped.start()
+        skipped.join(timeout=60)
+        assert not skipped.is_alive(), "the refresh waited for the running one"
+        assert done == [0]
+    assert _parts(factory) == 0
+    metrics_service.refresh_after(factory)  # the lock is free again: this one does the work
+    with factory() as session:
+        assert maintain.position(session, consumer=metrics_service.PARTS) == maintain.position(session)
+    assert _parts(factory) > 0
+    engine.dispose()
+
+
+def test_the_running_refresh_goes_on_to_the_events_a_skipped_one_left(
+    postgres_url: str, worked_example: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a refresh works, new events are caught up and their own refresh finds the
+    watermark taken and leaves: the running refresh must notice them when it ends."""
+    engine, factory = _postgres(postgres_url, worked_example)
+    refresh_between = metrics_service._refresh_between
+    skipped: list[int] = []
+
+    def meanwhile(*args: Any, **kwargs: Any) -> int:
+        written = refresh_between(*args, **kwargs)
+        if not skipped:
+            _gamma_round(factory)
+            inner = threading.Thread(target=lambda: skipped.append(metrics_service.refresh_after(factory)), daemon=True)
+            inner.start()
+            inner.join(timeout=60)
+            assert not inner.is_alive(), "the new events' refresh waited for the running one"
+        return written
+
+    monkeypatch.setattr(metrics_service, "_refresh_between", meanwhile)
+    metrics_service.refresh_after(factory)
+    assert skipped == [0]
+    with factory() as session:
+        head = events_service.head_seq(session)
+        assert maintain.position(session) == maintain.position(session, consumer=metrics_service.PARTS) == head
+    (body,) = metrics_service.answer(factory, slug="daejeon", questions=[QUESTION])
+    assert body["seq"] == head and body["stale"] is False
+    assert body["funding_usd"] == "6001000.00"
+    engine.dispose()
