@@ -65,7 +65,7 @@ def catch_up(self: Task) -> dict[str, Any]:
         # need; the parts say `stale` meanwhile.
         log.info("catch-up %s; metric parts wait for the %d events behind it", done, backlog)
         return {**dataclasses.asdict(done), "metric_parts": 0, "deferred": backlog}
-    refreshed = metrics_service.refresh_after(factory)
+    refreshed = metrics_service.refresh_after(factory, max_backlog=settings.metrics_refresh_max_backlog)
     log.info("catch-up %s; %d metric parts refreshed", done, refreshed)
     return {**dataclasses.asdict(done), "metric_parts": refreshed}
 

@@ -324,7 +324,7 @@ def stale_parts(session: Session) -> int:
     return behind + (maintain.position(session, consumer=PARTS) < at)
 
 
-def refresh_after(factory: sessionmaker[Session], *, today: dt.date | None = None) -> int:
+def refresh_after(factory: sessionmaker[Session], *, today: dt.date | None = None, max_backlog: int | None = None) -> int:
     """Bring the stored parts up to the liquidity watermark: refresh the regions and years the
     events since the parts' own watermark touch (ledger/metrics/touched.py), and every region
     whose parts are missing or of an older definition; the other parts are exact through the new
@@ -337,8 +337,10 @@ def refresh_after(factory: sessionmaker[Session], *, today: dt.date | None = Non
     at 1M events), and with two processes both could be held so, leaving none for the
     liquidity catch-ups. The running refresh goes on to the newer events when it ends: it looks
     at the liquidity watermark again after releasing the lock, so a catch-up that committed
-    before a skipped refresh tried the lock is always seen by one of the two. SQLite (the
-    embedded default, one worker process) holds nothing meanwhile.
+    before a skipped refresh tried the lock is always seen by one of the two; it stops going on
+    while the liquidity table is more than `max_backlog` events behind the log (a load is under
+    way: the catch-up after it refreshes, or the sweep does). SQLite (the embedded default, one
+    worker process) holds nothing meanwhile.
     """
     written = 0
     with unit_of_work(factory) as session:
@@ -357,8 +359,10 @@ def refresh_after(factory: sessionmaker[Session], *, today: dt.date | None = Non
                 # Years the new events cannot change were exact through `after`: they are through `upto` too.
                 held.execute(sa.update(MetricPart).where(MetricPart.seq >= after, MetricPart.seq < upto).values(seq=upto))
                 maintain.set_position(held, upto, consumer=PARTS)
+        if not serial:
+            return written
         with factory() as session:
-            if not serial or maintain.position(session) <= upto:
+            if maintain.position(session) <= upto or (max_backlog is not None and maintain.lag(session) > max_backlog):
                 return written
 
 

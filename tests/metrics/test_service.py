@@ -286,3 +286,34 @@ def test_the_running_refresh_goes_on_to_the_events_a_skipped_one_left(
     assert body["seq"] == head and body["stale"] is False
     assert body["funding_usd"] == "6001000.00"
     engine.dispose()
+
+
+def test_the_running_refresh_leaves_newer_events_to_later_while_a_load_is_under_way(
+    postgres_url: str, worked_example: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same, but the log has run ahead of the liquidity table by more than `max_backlog`
+    meanwhile: the refresh stops after its pass (the catch-up after the load refreshes)."""
+    engine, factory = _postgres(postgres_url, worked_example)
+    refresh_between = metrics_service._refresh_between
+    first: list[int] = []
+
+    def meanwhile(*args: Any, **kwargs: Any) -> int:
+        written = refresh_between(*args, **kwargs)
+        if not first:
+            first.append(kwargs["upto"])
+            _gamma_round(factory)  # caught up: the liquidity watermark moves past this pass
+            batch = EventBatch.model_validate(
+                {"events": [{"type": "headcount.reported", "occurred_on": "2016-12-31", "data": {"firm": "gamma", "employees": 600}}]}
+            )
+            with unit_of_work(factory) as session:
+                events_service.append(session, events=batch.events)  # not caught up: one event behind
+        return written
+
+    monkeypatch.setattr(metrics_service, "_refresh_between", meanwhile)
+    metrics_service.refresh_after(factory, max_backlog=0)
+    with factory() as session:
+        assert maintain.position(session, consumer=metrics_service.PARTS) == first[0] < maintain.position(session)
+    metrics_service.refresh_after(factory, max_backlog=0)  # the next catch-up's refresh takes them
+    with factory() as session:
+        assert maintain.position(session, consumer=metrics_service.PARTS) == maintain.position(session)
+    engine.dispose()
