@@ -16,13 +16,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bench.harness import _db_url
+from bench.harness import db_url
 from ledger.chains import service as chains
 from ledger.db import create_db_engine, make_session_factory, read_snapshot
 
 
 def measure(database: str, budget: float, roots: int = 10) -> dict[str, list[dict[str, Any]]]:
-    factory = make_session_factory(create_db_engine(_db_url(database)))
+    factory = make_session_factory(create_db_engine(db_url(database)))
     with read_snapshot(factory) as session:
         firms = list(session.scalars(sa.text("SELECT firm_id FROM firm_founding WHERE firm_id NOT LIKE 'bench-single-%' ORDER BY firm_id")))
     sample = random.Random(7).sample(firms, roots)

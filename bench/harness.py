@@ -43,7 +43,7 @@ PORT = 8765
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 
 
-def _db_url(name: str) -> str:
+def db_url(name: str) -> str:
     return sa.engine.make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
 
 
@@ -54,7 +54,7 @@ def fresh_database(name: str) -> Iterator[str]:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     admin.dispose()
-    yield _db_url(name)
+    yield db_url(name)
 
 
 # The API stores this as its operator (admin) key at start-up, as docker-compose does.

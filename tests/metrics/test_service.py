@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +17,6 @@ from ledger import loading
 from ledger.chains import maintain
 from ledger.db import aware, create_db_engine, make_session_factory, unit_of_work
 from ledger.events import service as events_service
-from ledger.events.schemas import EventBatch
 from ledger.metrics import service as metrics_service
 from ledger.metrics.models import MetricPart
 from ledger.metrics.regional import Period
@@ -207,38 +207,54 @@ def test_the_sweep_sees_parts_never_refreshed_when_no_part_is_stored(session_fac
         assert metrics_service.stale_parts(session) == 0
 
 
-def _postgres(postgres_url: str, worked_example: dict[str, Any]) -> tuple[sa.Engine, sessionmaker[Session]]:
+@pytest.fixture
+def loaded_postgres(postgres_url: str, worked_example: dict[str, Any]) -> Iterator[sessionmaker[Session]]:
+    """The worked example on PostgreSQL (the parts lock is a row lock there), liquidity caught up."""
     engine = create_db_engine(postgres_url)
     factory = make_session_factory(engine)
     loading.load_document(factory, worked_example)
     with unit_of_work(factory) as session:
         maintain.catch_up(session)
-    return engine, factory
+    yield factory
+    engine.dispose()
 
 
-def _gamma_round(factory: sessionmaker[Session]) -> None:
-    """A new event that touches daejeon's 2016 funding, and the liquidity catch-up after it."""
-    batch = EventBatch.model_validate(
-        {
-            "events": [
-                {
-                    "type": "funding.round",
-                    "occurred_on": "2016-06-01",
-                    "data": {"firm": "gamma", "round": "other", "amount": {"amount": "1000", "currency": "USD"}},
-                }
-            ]
-        }
-    )
-    with unit_of_work(factory) as session:
-        events_service.append(session, events=batch.events)
-    with unit_of_work(factory) as session:
-        maintain.catch_up(session)
+GAMMA_ROUND = {
+    "type": "funding.round",
+    "occurred_on": "2016-06-01",
+    "data": {"firm": "gamma", "round": "other", "amount": {"amount": "1000", "currency": "USD"}},
+}
+GAMMA_HEADCOUNT = {"type": "headcount.reported", "occurred_on": "2016-12-31", "data": {"firm": "gamma", "employees": 600}}
 
 
-def test_a_refresh_leaves_at_once_while_another_one_runs(postgres_url: str, worked_example: dict[str, Any]) -> None:
+def _append(factory: sessionmaker[Session], event: dict[str, Any], *, catch_up: bool) -> None:
+    loading.load_document(factory, [event])
+    if catch_up:
+        with unit_of_work(factory) as session:
+            maintain.catch_up(session)
+
+
+def _after_first_pass(monkeypatch: pytest.MonkeyPatch, action: Callable[[dict[str, Any]], None]) -> None:
+    """Run `action` (given the pass's arguments) once, while the first refresh pass still holds
+    the parts watermark: what a concurrent catch-up does meanwhile."""
+    refresh_between = metrics_service._refresh_between
+    done = False
+
+    def meanwhile(*args: Any, **kwargs: Any) -> int:
+        nonlocal done
+        written = refresh_between(*args, **kwargs)
+        if not done:
+            done = True
+            action(kwargs)
+        return written
+
+    monkeypatch.setattr(metrics_service, "_refresh_between", meanwhile)
+
+
+def test_a_refresh_leaves_at_once_while_another_one_runs(loaded_postgres: sessionmaker[Session]) -> None:
     """Waiting for the running refresh held a worker process for all of it; with two processes
     both could wait so, and no catch-up of the liquidity table could run meanwhile."""
-    engine, factory = _postgres(postgres_url, worked_example)
+    factory = loaded_postgres
     with unit_of_work(factory) as session:
         maintain.ensure_row(session, metrics_service.PARTS)
     with factory() as running, running.begin():
@@ -254,29 +270,24 @@ def test_a_refresh_leaves_at_once_while_another_one_runs(postgres_url: str, work
     with factory() as session:
         assert maintain.position(session, consumer=metrics_service.PARTS) == maintain.position(session)
     assert _parts(factory) > 0
-    engine.dispose()
 
 
 def test_the_running_refresh_goes_on_to_the_events_a_skipped_one_left(
-    postgres_url: str, worked_example: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    loaded_postgres: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While a refresh works, new events are caught up and their own refresh finds the
     watermark taken and leaves: the running refresh must notice them when it ends."""
-    engine, factory = _postgres(postgres_url, worked_example)
-    refresh_between = metrics_service._refresh_between
+    factory = loaded_postgres
     skipped: list[int] = []
 
-    def meanwhile(*args: Any, **kwargs: Any) -> int:
-        written = refresh_between(*args, **kwargs)
-        if not skipped:
-            _gamma_round(factory)
-            inner = threading.Thread(target=lambda: skipped.append(metrics_service.refresh_after(factory)), daemon=True)
-            inner.start()
-            inner.join(timeout=60)
-            assert not inner.is_alive(), "the new events' refresh waited for the running one"
-        return written
+    def new_events_and_their_refresh(_: dict[str, Any]) -> None:
+        _append(factory, GAMMA_ROUND, catch_up=True)
+        inner = threading.Thread(target=lambda: skipped.append(metrics_service.refresh_after(factory)), daemon=True)
+        inner.start()
+        inner.join(timeout=60)
+        assert not inner.is_alive(), "the new events' refresh waited for the running one"
 
-    monkeypatch.setattr(metrics_service, "_refresh_between", meanwhile)
+    _after_first_pass(monkeypatch, new_events_and_their_refresh)
     metrics_service.refresh_after(factory)
     assert skipped == [0]
     with factory() as session:
@@ -285,35 +296,25 @@ def test_the_running_refresh_goes_on_to_the_events_a_skipped_one_left(
     (body,) = metrics_service.answer(factory, slug="daejeon", questions=[QUESTION])
     assert body["seq"] == head and body["stale"] is False
     assert body["funding_usd"] == "6001000.00"
-    engine.dispose()
 
 
 def test_the_running_refresh_leaves_newer_events_to_later_while_a_load_is_under_way(
-    postgres_url: str, worked_example: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    loaded_postgres: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same, but the log has run ahead of the liquidity table by more than `max_backlog`
     meanwhile: the refresh stops after its pass (the catch-up after the load refreshes)."""
-    engine, factory = _postgres(postgres_url, worked_example)
-    refresh_between = metrics_service._refresh_between
+    factory = loaded_postgres
     first: list[int] = []
 
-    def meanwhile(*args: Any, **kwargs: Any) -> int:
-        written = refresh_between(*args, **kwargs)
-        if not first:
-            first.append(kwargs["upto"])
-            _gamma_round(factory)  # caught up: the liquidity watermark moves past this pass
-            batch = EventBatch.model_validate(
-                {"events": [{"type": "headcount.reported", "occurred_on": "2016-12-31", "data": {"firm": "gamma", "employees": 600}}]}
-            )
-            with unit_of_work(factory) as session:
-                events_service.append(session, events=batch.events)  # not caught up: one event behind
-        return written
+    def a_load_under_way(pass_: dict[str, Any]) -> None:
+        first.append(pass_["upto"])
+        _append(factory, GAMMA_ROUND, catch_up=True)  # the liquidity watermark moves past this pass
+        _append(factory, GAMMA_HEADCOUNT, catch_up=False)  # and the log one event beyond it
 
-    monkeypatch.setattr(metrics_service, "_refresh_between", meanwhile)
+    _after_first_pass(monkeypatch, a_load_under_way)
     metrics_service.refresh_after(factory, max_backlog=0)
     with factory() as session:
         assert maintain.position(session, consumer=metrics_service.PARTS) == first[0] < maintain.position(session)
     metrics_service.refresh_after(factory, max_backlog=0)  # the next catch-up's refresh takes them
     with factory() as session:
         assert maintain.position(session, consumer=metrics_service.PARTS) == maintain.position(session)
-    engine.dispose()
