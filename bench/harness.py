@@ -457,7 +457,7 @@ def run(size: str, *, keep: bool = False) -> dict[str, Any]:
             rng = random.Random(7)
             roots = rng.sample(firms, 100 if n < 100_000 else 50 if n < 1_000_000 else 10)
             print("chain queries", flush=True)
-            results["chains"] = chain_queries(stack.client, roots, budget=1800 if n < 1_000_000 else 900)
+            results["chains"] = chain_queries(stack.client, roots, budget=1800 if n < 1_000_000 else 600)
             save()
             print("metric reads", flush=True)
             results["metrics"] = metric_reads(stack.client, list(regions)[:3])

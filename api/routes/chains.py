@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.deps import SnapshotDep
+from api.encoding import json_response
 from api.schemas import PROBLEM_RESPONSES, ChainPublic, LineagePublic, RecyclingPublic
 from api.security import AUTH_RESPONSES, READ
 from ledger.chains import service as chains_service
@@ -33,10 +34,10 @@ def get_chain(
     region: Annotated[str | None, Query(pattern=SLUG_PATTERN, description="only hops local to this region")] = None,
     limit: HopsLimit = chains_service.DEFAULT_HOPS_PAGE,
     cursor: Cursor = None,
-) -> dict[str, Any]:
+) -> Response:
     """Firms downstream (or upstream) of a firm by time-respecting recycling chains, edges per
     firm pair, and a page of the hops."""
-    return chains_service.chain(
+    answer = chains_service.chain(
         session,
         firm_id=firm_id,
         direction=direction,
@@ -46,6 +47,7 @@ def get_chain(
         limit=limit,
         cursor=cursor,
     )
+    return json_response(ChainPublic, answer)
 
 
 @router.get("/actors/{actor_id:path}/recycling", response_model=RecyclingPublic, response_model_by_alias=True, responses=PROBLEM_RESPONSES)
@@ -55,9 +57,10 @@ def get_recycling(
     window_years: WindowYears = 10,
     limit: HopsLimit = chains_service.DEFAULT_HOPS_PAGE,
     cursor: Cursor = None,
-) -> dict[str, Any]:
+) -> Response:
     """An actor's liquidity events and reinvestments (paged), and what grew downstream of them."""
-    return chains_service.recycling(session, actor_id=actor_id, window_years=window_years, limit=limit, cursor=cursor)
+    answer = chains_service.recycling(session, actor_id=actor_id, window_years=window_years, limit=limit, cursor=cursor)
+    return json_response(RecyclingPublic, answer)
 
 
 @router.get("/lineage/{org_id:path}", response_model=LineagePublic, responses=PROBLEM_RESPONSES)
