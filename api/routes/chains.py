@@ -24,7 +24,7 @@ HopsLimit = Annotated[int, Query(ge=1, le=10_000, description="hops per page")]
 Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
 
 
-@router.get("/chains/{firm_id:path}", response_model=ChainPublic, response_model_by_alias=True, responses=PROBLEM_RESPONSES)
+@router.get("/chains/{firm_id:path}", response_model=ChainPublic, responses=PROBLEM_RESPONSES)
 def get_chain(
     firm_id: str,
     session: SnapshotDep,
@@ -50,7 +50,7 @@ def get_chain(
     return json_response(ChainPublic, answer)
 
 
-@router.get("/actors/{actor_id:path}/recycling", response_model=RecyclingPublic, response_model_by_alias=True, responses=PROBLEM_RESPONSES)
+@router.get("/actors/{actor_id:path}/recycling", response_model=RecyclingPublic, responses=PROBLEM_RESPONSES)
 def get_recycling(
     actor_id: str,
     session: SnapshotDep,
