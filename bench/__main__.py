@@ -1,4 +1,5 @@
-"""`python -m bench run --size 10k|100k|1m [--keep]` and `python -m bench report FILE...`: see bench/harness.py;
+"""`python -m bench run --size 10k|100k|1m [--keep] [--stages ...] [--into FILE]`,
+`python -m bench report FILE...`: see bench/harness.py;
 `python -m bench soak --minutes 10`: see bench/soak.py."""
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ def main() -> None:
     run = sub.add_parser("run", help="start the stack, load a synthetic ledger, measure, compare with the baseline")
     run.add_argument("--size", choices=sorted(harness.SIZES), default="10k")
     run.add_argument("--keep", action="store_true", help="keep the generated files")
+    run.add_argument(
+        "--stages",
+        type=lambda text: text.split(","),
+        default=list(harness.STAGES),
+        help=f"comma-separated subset of {','.join(harness.STAGES)} (default: all); without ingest, the earlier run's database is reused",
+    )
+    run.add_argument("--into", type=Path, help="an earlier result file of this size to add the figures to")
     report = sub.add_parser("report", help="print a Markdown table of result files side by side (for bench/RESULTS.md)")
     report.add_argument("files", nargs="+", type=Path)
     soaking = sub.add_parser("soak", help="steady mixed reads and writes for a while: errors, latency per kind, memory over time")
@@ -36,8 +44,8 @@ def main() -> None:
         # bench/results/*.json holds soak results too; they have their own table (soak.table).
         print(harness.markdown([d for d in documents if d.get("kind") != "soak"]))
         return
-    results = harness.run(args.size, keep=args.keep)
-    if not results["baseline"]["agree"]:
+    results = harness.run(args.size, keep=args.keep, stages=args.stages, into=args.into)
+    if "baseline" in results and not results["baseline"]["agree"]:
         raise SystemExit("the baseline disagrees with loopledger: " + "; ".join(results["baseline"]["disagreements"]))
 
 

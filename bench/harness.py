@@ -1,6 +1,6 @@
 """The benchmark: start the stack as a user would, load a synthetic ledger, measure, compare.
 
-    python -m bench run --size 100k [--keep]
+    python -m bench run --size 100k [--keep] [--stages freshness,import,baseline --into FILE]
 
 PostgreSQL (a fresh database on the local server), Redis (a private db number), the API
 (`loopledger serve --workers 2`) and a worker (2 processes) are started as subprocesses. Figures go to
@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,23 @@ def fresh_database(name: str) -> Iterator[str]:
     yield db_url(name)
 
 
+@contextmanager
+def existing_database(name: str, events: int) -> Iterator[str]:
+    """An earlier run's database, which must hold at least `events` events."""
+    url = db_url(name)
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            held = conn.exec_driver_sql("SELECT count(*) FROM events").scalar() or 0
+    except sa.exc.OperationalError as exc:
+        raise RuntimeError(f"no database {name}: run the stages with ingest first") from exc
+    finally:
+        engine.dispose()
+    if held < events:
+        raise RuntimeError(f"{name} holds {held:,} events, fewer than the {events:,} of the ledger: run ingest first")
+    yield url
+
+
 # The API stores this as its operator (admin) key at start-up, as docker-compose does.
 ADMIN_KEY = "ll_bench-" + secrets.token_urlsafe(32)
 AUTH = {"Authorization": f"Bearer {ADMIN_KEY}"}
@@ -67,7 +84,8 @@ def _env(database_url: str) -> dict[str, str]:
         **os.environ,
         "LOOPLEDGER_DATABASE_URL": database_url,
         "LOOPLEDGER_BROKER_URL": REDIS,
-        "LOOPLEDGER_LOG_LEVEL": "warning",
+        # BENCH_LOG_LEVEL=info keeps each request and uvicorn's "Child process died" in api.log.
+        "LOOPLEDGER_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "warning"),
         "LOOPLEDGER_ADMIN_KEY": ADMIN_KEY,
     }
 
@@ -413,72 +431,94 @@ def baseline(
 # ---- the run -------------------------------------------------------------------------------------
 
 
-def run(size: str, *, keep: bool = False) -> dict[str, Any]:
+STAGES = ("ingest", "single", "recompute", "chains", "metrics", "freshness", "import", "baseline")
+
+
+def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: Path | None = None) -> dict[str, Any]:
+    """Every stage by default. Without "ingest" the database of an earlier run of this size is
+    reused (it must hold the ledger: `loopledger_bench_<size>` is left in place after a run), and
+    `into` names an earlier result file to add the figures to, each stage's commit recorded in
+    `measured_at` (a 1M run takes hours; a stage can be measured again alone)."""
     n = SIZES[size]
+    unknown = set(stages) - set(STAGES)
+    if unknown:
+        raise ValueError(f"unknown stages {sorted(unknown)}; choose from {', '.join(STAGES)}")
     work = Path(tempfile.mkdtemp(prefix=f"loopledger-bench-{size}-"))
     print(f"generating a {size} ledger in {work}", flush=True)
     doc = ledgers.generate(n)
     events, regions = doc["events"], doc["regions"]
     single = min(5000, n // 10)
-    results: dict[str, Any] = {
-        "size": size, "events": n, "date": dt.date.today().isoformat(), "commit": commit(), "machine": machine(),
-    }  # fmt: skip
-    out = ROOT / "bench" / "results" / f"{results['date']}-{size}.json"
+    measured = commit()
+    if into is not None:
+        results: dict[str, Any] = json.loads(into.read_text(encoding="utf-8"))
+        if results["size"] != size:
+            raise ValueError(f"{into} holds a {results['size']} run, not {size}")
+        results.setdefault("measured_at", {})
+        out = into
+    else:
+        results = {"size": size, "events": n, "date": dt.date.today().isoformat(), "commit": measured, "machine": machine()}
+        out = ROOT / "bench" / "results" / f"{results['date']}-{size}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
 
     def save() -> None:  # after every measure: a long run that is stopped keeps what it measured
         out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
+    def record(key: str, stage: str, figures: Any) -> None:
+        results[key] = figures
+        if "measured_at" in results:
+            results["measured_at"][stage] = measured
+        save()
+
     def partial(ingest: dict[str, Any]) -> None:
         results["batch_ingest"] = ingest
         save()
 
-    with fresh_database(f"loopledger_bench_{size}") as url:
+    name = f"loopledger_bench_{size}"
+    with fresh_database(name) if "ingest" in stages else existing_database(name, n) as url:
         stack = Stack(url, work)
         try:
-            print("batch ingest", flush=True)
-            results["batch_ingest"] = batch_ingest(stack.client, events, regions, partial)
-            save()
-            results["catch_up_after_batches"] = caught_up(stack.client)
-            save()
+            if "ingest" in stages:
+                print("batch ingest", flush=True)
+                record("batch_ingest", "ingest", batch_ingest(stack.client, events, regions, partial))
+                record("catch_up_after_batches", "ingest", caught_up(stack.client))
             closed = {e["data"]["firm"] for e in events if e["type"] == "firm.closed"}
             firms = [
                 _firm_id(e) for e in events if e["type"] == "firm.founded" and _firm_id(e) not in closed and e["occurred_on"] < "2025-01-01"
             ]
-            print("single posts", flush=True)
-            results["single_posts"] = single_posts(
-                lambda: httpx.Client(headers=AUTH, base_url=stack.client.base_url, timeout=60), firms, single
-            )
-            save()
+            if "single" in stages:
+                print("single posts", flush=True)
+                client = lambda: httpx.Client(headers=AUTH, base_url=stack.client.base_url, timeout=60)  # noqa: E731
+                record("single_posts", "single", single_posts(client, firms, single))
             caught_up(stack.client)
-            print("full recompute", flush=True)
-            results["full_recompute"] = full_recompute(stack.client)
-            save()
+            if "recompute" in stages:
+                print("full recompute", flush=True)
+                record("full_recompute", "recompute", full_recompute(stack.client))
             rng = random.Random(7)
             roots = rng.sample(firms, 100 if n < 100_000 else 50 if n < 1_000_000 else 10)
-            print("chain queries", flush=True)
-            results["chains"] = chain_queries(stack.client, roots, budget=1800 if n < 1_000_000 else 600)
-            save()
-            print("metric reads", flush=True)
-            results["metrics"] = metric_reads(stack.client, list(regions)[:3])
-            save()
-            liquid = _liquid_pairs(stack.client, firms, rng)
-            print("freshness", flush=True)
-            results["freshness"] = freshness(stack.client, liquid, "daejeon", budget=600 if n < 1_000_000 else 900)
-            save()
-            results["peak_rss_mb"] = {"api": stack.peak_rss_mb(stack.api), "worker": stack.peak_rss_mb(stack.worker)}
-            save()
+            if "chains" in stages:
+                print("chain queries", flush=True)
+                record("chains", "chains", chain_queries(stack.client, roots, budget=1800 if n < 1_000_000 else 600))
+            if "metrics" in stages:
+                print("metric reads", flush=True)
+                record("metrics", "metrics", metric_reads(stack.client, list(regions)[:3]))
+            if "freshness" in stages:
+                liquid = _liquid_pairs(url, firms, rng)
+                print("freshness", flush=True)
+                record("freshness", "freshness", freshness(stack.client, liquid, "daejeon", budget=600 if n < 1_000_000 else 900))
+            record("peak_rss_mb", "+".join(s for s in stages if s not in ("import", "baseline")), {
+                "api": stack.peak_rss_mb(stack.api), "worker": stack.peak_rss_mb(stack.worker),
+            })  # fmt: skip
             # Before the baseline: at 1M the analyst's in-memory hop list is the longest and
             # largest step, and a run stopped during it keeps every other figure.
-            print("crunchbase import", flush=True)
-            results["crunchbase_import"] = crunchbase_import(168_000 if n >= 100_000 else 16_800, work)
-            save()
-            print("baseline", flush=True)
-            results["baseline"] = baseline(stack.client, url, work, roots[:20], regions, range(1995, 2025))
-            results["speed_ratio_recompute_vs_baseline"] = round(
-                results["baseline"]["seconds"] / max(results["full_recompute"]["seconds"], 0.001), 1
-            )
-            save()
+            if "import" in stages:
+                print("crunchbase import", flush=True)
+                record("crunchbase_import", "import", crunchbase_import(168_000 if n >= 100_000 else 16_800, work))
+            if "baseline" in stages:
+                print("baseline", flush=True)
+                record("baseline", "baseline", baseline(stack.client, url, work, roots[:20], regions, range(1995, 2025)))
+                if "full_recompute" in results:
+                    ratio = results["baseline"]["seconds"] / max(results["full_recompute"]["seconds"], 0.001)
+                    record("speed_ratio_recompute_vs_baseline", "baseline", round(ratio, 1))
         finally:
             stack.stop()
     if not keep:
@@ -493,15 +533,24 @@ def _firm_id(event: dict[str, Any]) -> str:
     return firm if isinstance(firm, str) else str(firm["id"])
 
 
-def _liquid_pairs(client: httpx.Client, firms: list[str], rng: random.Random) -> list[tuple[str, str]]:
-    """(investor with exit money, firm) pairs for freshness posts."""
-    out: list[tuple[str, str]] = []
-    for root in rng.sample(firms, 200):
-        body = client.get(f"/v1/chains/{root}", params={"max_depth": 1, "limit": 5}).json()
-        out += [(h["via"], rng.choice(firms)) for h in body["hops"] if h["kind"] == "capital" and not h["listed"]]
-        if len(out) >= 20:
-            break
-    return out or [("vc0", rng.choice(firms))]
+def _liquid_pairs(database_url: str, firms: list[str], rng: random.Random) -> list[tuple[str, str]]:
+    """(investor with exit money, firm) pairs for freshness posts: investors liquid within the
+    10 years before the posts' date, read from the liquidity table (a chain query per candidate
+    root costs minutes on hub firms at 1M)."""
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        actors = (
+            conn.exec_driver_sql(
+                "SELECT DISTINCT l.actor_id FROM liquidity_event l"
+                " WHERE l.actor_id <> l.firm_id AND l.liquidity_on > '2015-06-01' AND l.liquidity_on < '2025-06-01'"
+                " AND EXISTS (SELECT 1 FROM round_investor r WHERE r.investor_id = l.actor_id)"
+                " ORDER BY l.actor_id LIMIT 200"
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    return [(actor, rng.choice(firms)) for actor in rng.sample(list(actors), min(20, len(actors)))] or [("vc0", rng.choice(firms))]
 
 
 def commit() -> str:
