@@ -156,7 +156,7 @@ def engagements(f: Frames, window: int) -> pd.DataFrame:
     return pd.concat([capital, founder, mentor, fund], ignore_index=True)
 
 
-def hops(f: Frames, window: int) -> pd.DataFrame:
+def hops(f: Frames, window: int, chunk_pairs: int = 5_000_000) -> pd.DataFrame:
     """Every hop: liquidity merged with the actor's engagements within the window (and listed
     firms' own IPOs with their capital and fund engagements)."""
     liq = liquidity(f).assign(listed=False)
@@ -164,12 +164,20 @@ def hops(f: Frames, window: int) -> pd.DataFrame:
     listed = ipo.assign(actor=ipo.firm, listed=True)[["actor", "firm", "on", "listed"]]
     sources = pd.concat([liq, listed], ignore_index=True)
     eng = engagements(f, window)
-    merged = sources.merge(eng, on="actor", suffixes=("_liq", ""))
-    within = (merged.opens > merged.on_liq) & (merged.opens <= merged.on_liq + pd.DateOffset(years=window))
-    merged = merged[within & (merged.target != merged.firm) & (~merged.listed | merged.kind.isin(["capital", "fund"]))]
-    return merged.rename(columns={"firm": "source", "on_liq": "liquidity_on"})[
-        ["source", "target", "actor", "kind", "liquidity_on", "on", "listed"]
-    ]
+    # The merge pairs each of an actor's liquidity events with each of its engagements before the
+    # window keeps a few: tens of millions of rows at 1M events, so actors go a group at a time.
+    pairs = sources.groupby("actor").size().mul(eng.groupby("actor").size(), fill_value=0)
+    pairs = pairs[pairs > 0]
+    groups = pairs.cumsum() // chunk_pairs
+    kept = []
+    for _, members in groups.groupby(groups):
+        merged = sources[sources.actor.isin(members.index)].merge(eng[eng.actor.isin(members.index)], on="actor", suffixes=("_liq", ""))
+        within = (merged.opens > merged.on_liq) & (merged.opens <= merged.on_liq + pd.DateOffset(years=window))
+        kept.append(merged[within & (merged.target != merged.firm) & (~merged.listed | merged.kind.isin(["capital", "fund"]))])
+    columns = ["source", "target", "actor", "kind", "liquidity_on", "on", "listed"]
+    if not kept:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(kept, ignore_index=True).rename(columns={"firm": "source", "on_liq": "liquidity_on"})[columns]
 
 
 def downstream(graph: nx.MultiDiGraph, root: str) -> dict[str, int]:
