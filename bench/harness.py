@@ -663,10 +663,17 @@ TARGETS = {
 }
 
 
+def _commits(r: dict[str, Any]) -> str:
+    """The commit measured; a run completed stage by stage names each (see `measured_at`)."""
+    stages = r.get("measured_at", {})
+    commits = dict.fromkeys([*(c for c in stages.values()), r.get("commit", "before 865b2e4")])
+    return " + ".join(commits) if stages else r.get("commit", "before 865b2e4")
+
+
 def markdown(runs: list[dict[str, Any]]) -> str:
     """A Markdown table: a row per measure, a column per run (size and commit), the target last.
     A measure a stopped run did not reach reads "not reached"."""
-    columns = [(f"{r['size']} ({r.get('commit', 'before 865b2e4')})", dict(_rows(r))) for r in runs]
+    columns = [(f"{r['size']} ({_commits(r)})", dict(_rows(r))) for r in runs]
     lines = ["| measure | " + " | ".join(c for c, _ in columns) + " | target (at 1M) |", "|---" * (len(columns) + 2) + "|"]
     for name, _ in _FORMATS:
         cells = [values.get(name, "not reached") for _, values in columns]
