@@ -265,13 +265,12 @@ def full_recompute(client: httpx.Client) -> dict[str, Any]:
 def freshness(
     client: httpx.Client, pairs: list[tuple[str, str]], region: str, rate: float = 50.0, n: int = 100, budget: float = 600.0
 ) -> dict[str, Any]:
-    """POST n rounds (a liquid investor into a firm) at a steady `rate` per second, each sent at its
-    time by its own sender (open loop); per event, how
-    long until the firm's upstream chain shows it (checked by 4 reader threads, so a slow chain
-    answer delays the reading, never the posting) and until the region's stored metric set has
-    caught up with it (seq reached, not stale). Readers start no chain query after `budget`
-    seconds (an event not seen by then is counted in `chain_unseen`), nor is the metric set
-    polled after it (`metric_unseen`)."""
+    """POST n rounds (a liquid investor into a firm) at a steady `rate` per second, each sent at
+    its time by its own sender (open loop); per event, how long until the firm's upstream chain
+    shows it (checked by 4 reader threads, so a slow chain answer delays the reading, never the
+    posting) and until the region's stored metric set has caught up with it (seq reached, not
+    stale). Readers start no chain query after `budget` seconds (an event not seen by then is
+    counted in `chain_unseen`), nor is the metric set polled after it (`metric_unseen`)."""
     base = client.base_url
     deadline = time.perf_counter() + budget
 
