@@ -455,12 +455,12 @@ def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: 
     unknown = set(stages) - set(STAGES)
     if unknown:
         raise ValueError(f"unknown stages {sorted(unknown)}; choose from {', '.join(STAGES)}")
+    measured = commit()  # before the minutes of generation, during which the tree may change
     work = Path(tempfile.mkdtemp(prefix=f"loopledger-bench-{size}-"))
     print(f"generating a {size} ledger in {work}", flush=True)
     doc = ledgers.generate(n)
     events, regions = doc["events"], doc["regions"]
     single = min(5000, n // 10)
-    measured = commit()
     if into is not None:
         results: dict[str, Any] = json.loads(into.read_text(encoding="utf-8"))
         if results["size"] != size:
