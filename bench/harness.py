@@ -25,7 +25,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -57,21 +57,20 @@ def fresh_database(name: str) -> Iterator[str]:
     yield db_url(name)
 
 
-@contextmanager
-def existing_database(name: str, events: int) -> Iterator[str]:
+def loaded_database(name: str, events: int) -> str:
     """An earlier run's database, which must hold at least `events` events."""
     url = db_url(name)
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            held = conn.exec_driver_sql("SELECT count(*) FROM events").scalar() or 0
-    except sa.exc.OperationalError as exc:
-        raise RuntimeError(f"no database {name}: run the stages with ingest first") from exc
+            held = conn.exec_driver_sql("SELECT count(*) FROM event").scalar() or 0
+    except sa.exc.DBAPIError as exc:
+        raise RuntimeError(f"{name} holds no ledger ({exc.orig}): run the stages with ingest first") from exc
     finally:
         engine.dispose()
     if held < events:
         raise RuntimeError(f"{name} holds {held:,} events, fewer than the {events:,} of the ledger: run ingest first")
-    yield url
+    return url
 
 
 # The API stores this as its operator (admin) key at start-up, as docker-compose does.
@@ -456,6 +455,8 @@ def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: 
     if unknown:
         raise ValueError(f"unknown stages {sorted(unknown)}; choose from {', '.join(STAGES)}")
     measured = commit()  # before the minutes of generation, during which the tree may change
+    name = f"loopledger_bench_{size}"
+    loaded = None if "ingest" in stages else loaded_database(name, n)
     work = Path(tempfile.mkdtemp(prefix=f"loopledger-bench-{size}-"))
     print(f"generating a {size} ledger in {work}", flush=True)
     doc = ledgers.generate(n)
@@ -485,8 +486,7 @@ def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: 
         results["batch_ingest"] = ingest
         save()
 
-    name = f"loopledger_bench_{size}"
-    with fresh_database(name) if "ingest" in stages else existing_database(name, n) as url:
+    with fresh_database(name) if loaded is None else nullcontext(loaded) as url:
         stack = Stack(url, work)
         try:
             if "ingest" in stages:
