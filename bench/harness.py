@@ -416,7 +416,10 @@ def baseline(
     took = time.perf_counter() - started
     disagreements = []
     for root in roots:
-        ours = {f["id"]: f["generation"] for f in client.get(f"/v1/chains/{root}", params={"limit": 1}).json()["firms"]}
+        # No client timeout: at 1M a hub's answer takes minutes, and a timeout there lost the
+        # analyst's figures after 20 minutes of its work.
+        answer = client.get(f"/v1/chains/{root}", params={"limit": 1}, timeout=None).json()
+        ours = {f["id"]: f["generation"] for f in answer["firms"]}
         if ours != chains[root]:
             disagreements.append(f"downstream of {root}: loopledger {len(ours)} firms, baseline {len(chains[root])}")
     for slug in slugs:
