@@ -11,14 +11,6 @@ from pathlib import Path
 from bench import harness, soak
 
 
-def _stages(text: str) -> list[str]:
-    stages = text.split(",")
-    unknown = [s for s in stages if s not in harness.STAGES]
-    if unknown:
-        raise argparse.ArgumentTypeError(f"unknown stage {', '.join(unknown)}; choose from {','.join(harness.STAGES)}")
-    return stages
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=harness.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -29,7 +21,7 @@ def main() -> None:
     run.add_argument("--keep", action="store_true", help="keep the generated files")
     run.add_argument(
         "--stages",
-        type=_stages,
+        type=harness.parse_stages,
         default=list(harness.STAGES),
         help=f"comma-separated subset of {','.join(harness.STAGES)} (default: all); without ingest, the earlier run's database is reused",
     )

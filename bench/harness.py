@@ -11,6 +11,7 @@ equal loopledger's (a disagreement is printed and fails the run) and its time gi
 
 from __future__ import annotations
 
+import argparse
 import concurrent.futures
 import datetime as dt
 import json
@@ -448,15 +449,21 @@ def baseline(
 STAGES = ("ingest", "single", "recompute", "chains", "metrics", "freshness", "import", "baseline")
 
 
+def parse_stages(text: str) -> list[str]:
+    """A comma-separated subset of STAGES (the `--stages` argument)."""
+    stages = text.split(",")
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown stage {', '.join(unknown)}; choose from {','.join(STAGES)}")
+    return stages
+
+
 def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: Path | None = None) -> dict[str, Any]:
     """Every stage by default. Without "ingest" the database of an earlier run of this size is
     reused (it must hold the ledger: `loopledger_bench_<size>` is left in place after a run), and
     `into` names an earlier result file to add the figures to, each stage's commit recorded in
     `measured_at` (a 1M run takes hours; a stage can be measured again alone)."""
     n = SIZES[size]
-    unknown = set(stages) - set(STAGES)
-    if unknown:
-        raise ValueError(f"unknown stages {sorted(unknown)}; choose from {', '.join(STAGES)}")
     measured = commit()  # before the minutes of generation, during which the tree may change
     name = f"loopledger_bench_{size}"
     loaded = None if "ingest" in stages else loaded_database(name, n)
@@ -680,9 +687,7 @@ TARGETS = {
 
 def _commits(r: dict[str, Any]) -> str:
     """The commit measured; a run completed stage by stage names each (see `measured_at`)."""
-    stages = r.get("measured_at", {})
-    commits = dict.fromkeys([*(c for c in stages.values()), r.get("commit", "before 865b2e4")])
-    return " + ".join(commits) if stages else r.get("commit", "before 865b2e4")
+    return " + ".join(dict.fromkeys([*r.get("measured_at", {}).values(), r.get("commit", "before 865b2e4")]))
 
 
 def markdown(runs: list[dict[str, Any]]) -> str:
