@@ -403,18 +403,10 @@ def baseline(
     client: httpx.Client, database_url: str, work: Path, roots: list[str], regions: dict[str, Any], years: range
 ) -> dict[str, Any]:
     """pandas + networkx over the exported log; same numbers as loopledger's, and its time."""
-    from bench.baseline import analyst
-
     out_dir = work / "export"
     _cli(database_url, "export", "--format", "jsonl", str(out_dir))
-    started = time.perf_counter()
-    frames = analyst.load(out_dir / "events.jsonl")
-    hops = analyst.hops(frames, 10)
-    graph = analyst.graph_of(hops)
-    chains = {root: analyst.downstream(graph, root) for root in roots}
     slugs = list(regions)[:2]
-    metrics = {slug: analyst.yearly_metrics(frames, hops, regions[slug]["members"], years, 10) for slug in slugs}
-    took = time.perf_counter() - started
+    took, hop_count, chains, metrics = _analyst(out_dir / "events.jsonl", roots, {s: regions[s]["members"] for s in slugs}, years)
     disagreements = []
     for root in roots:
         # No client timeout: at 1M a hub's answer takes minutes, and a timeout there lost the
@@ -436,11 +428,28 @@ def baseline(
                     disagreements.append(f"{slug} {year} {name}: loopledger {ours}, baseline {value}")
     return {
         "seconds": round(took, 1),
-        "hops": len(hops),
+        "hops": hop_count,
         "roots": len(roots),
         "disagreements": disagreements[:20],
         "agree": not disagreements,
     }
+
+
+def _analyst(
+    log: Path, roots: list[str], members: dict[str, list[dict[str, Any]]], years: range
+) -> tuple[float, int, dict[str, dict[str, int]], dict[str, dict[int, dict[str, Any]]]]:
+    """The analyst's seconds, hop count, chains and metrics. Its frames end with this call: at 1M
+    they are over 13 GB, and holding them while the API builds a hub's chain answer (several GB
+    more) had the kernel kill the run."""
+    from bench.baseline import analyst
+
+    started = time.perf_counter()
+    frames = analyst.load(log)
+    hops = analyst.hops(frames, 10)
+    graph = analyst.graph_of(hops)
+    chains = {root: analyst.downstream(graph, root) for root in roots}
+    metrics = {slug: analyst.yearly_metrics(frames, hops, region, years, 10) for slug, region in members.items()}
+    return time.perf_counter() - started, len(hops), chains, metrics
 
 
 # ---- the run -------------------------------------------------------------------------------------
@@ -507,6 +516,7 @@ def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: 
             firms = [
                 _firm_id(e) for e in events if e["type"] == "firm.founded" and _firm_id(e) not in closed and e["occurred_on"] < "2025-01-01"
             ]
+            del events, doc  # gigabytes at 1M, which the analyst's frames and a hub's answer need
             if "single" in stages:
                 print("single posts", flush=True)
                 client = lambda: httpx.Client(headers=AUTH, base_url=stack.client.base_url, timeout=60)  # noqa: E731
