@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import datetime as dt
+import gc
 import json
 import os
 import random
@@ -407,12 +408,10 @@ def baseline(
     _cli(database_url, "export", "--format", "jsonl", str(out_dir))
     slugs = list(regions)[:2]
     took, hop_count, chains, metrics = _analyst(out_dir / "events.jsonl", roots, {s: regions[s]["members"] for s in slugs}, years)
+    gc.collect()  # the frames sit in reference cycles: at 1M, 8 GB stayed resident until collected
     disagreements = []
     for root in roots:
-        # No client timeout: at 1M a hub's answer takes minutes, and a timeout there lost the
-        # analyst's figures after 20 minutes of its work.
-        answer = client.get(f"/v1/chains/{root}", params={"limit": 1}, timeout=None).json()
-        ours = {f["id"]: f["generation"] for f in answer["firms"]}
+        ours = _generations(client, root)
         if ours != chains[root]:
             disagreements.append(f"downstream of {root}: loopledger {len(ours)} firms, baseline {len(chains[root])}")
     for slug in slugs:
@@ -435,12 +434,22 @@ def baseline(
     }
 
 
+def _generations(client: httpx.Client, root: str) -> dict[str, int]:
+    """loopledger's downstream firms of root and their generations. The whole answer ends with
+    this call: a hub's at 1M parses to several GB, and keeping it while the next hub's was built
+    would not fit beside the API's."""
+    # No client timeout: at 1M a hub's answer takes minutes, and a timeout there lost the
+    # analyst's figures after 20 minutes of its work.
+    answer = client.get(f"/v1/chains/{root}", params={"limit": 1}, timeout=None).json()
+    return {f["id"]: f["generation"] for f in answer["firms"]}
+
+
 def _analyst(
     log: Path, roots: list[str], members: dict[str, list[dict[str, Any]]], years: range
 ) -> tuple[float, int, dict[str, dict[str, int]], dict[str, dict[int, dict[str, Any]]]]:
-    """The analyst's seconds, hop count, chains and metrics. Its frames end with this call: at 1M
-    they are over 13 GB, and holding them while the API builds a hub's chain answer (several GB
-    more) had the kernel kill the run."""
+    """The analyst's seconds, hop count, chains and metrics. Its frames end with this call (and the
+    caller's collection): at 1M they are over 13 GB, and holding them while the API builds a
+    hub's chain answer (6 GB more) had the kernel kill the run."""
     from bench.baseline import analyst
 
     started = time.perf_counter()
@@ -501,6 +510,11 @@ def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: 
             results["measured_at"][stage] = measured
         save()
 
+    def peak_rss(ran: list[str]) -> None:
+        # The import has a database and processes of its own: the stack's peak says nothing of it.
+        if ran:
+            record("peak_rss_mb", "+".join(ran), {"api": stack.peak_rss_mb(stack.api), "worker": stack.peak_rss_mb(stack.worker)})
+
     def partial(ingest: dict[str, Any]) -> None:
         results["batch_ingest"] = ingest
         save()
@@ -537,9 +551,7 @@ def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: 
                 liquid = _liquid_pairs(url, firms, rng)
                 print("freshness", flush=True)
                 record("freshness", "freshness", freshness(stack.client, liquid, "daejeon", budget=600 if n < 1_000_000 else 900))
-            record("peak_rss_mb", "+".join(s for s in stages if s not in ("import", "baseline")), {
-                "api": stack.peak_rss_mb(stack.api), "worker": stack.peak_rss_mb(stack.worker),
-            })  # fmt: skip
+            peak_rss([s for s in stages if s not in ("import", "baseline")])
             # Before the baseline: at 1M the analyst's in-memory hop list is the longest and
             # largest step, and a run stopped during it keeps every other figure.
             if "import" in stages:
@@ -551,6 +563,7 @@ def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: 
                 if "full_recompute" in results:
                     ratio = results["baseline"]["seconds"] / max(results["full_recompute"]["seconds"], 0.001)
                     record("speed_ratio_recompute_vs_baseline", "baseline", round(ratio, 1))
+                peak_rss([s for s in stages if s != "import"])  # the API has built the roots' chain answers
         finally:
             stack.stop()
     if not keep:
