@@ -449,7 +449,7 @@ def _analyst(
 ) -> tuple[float, int, dict[str, dict[str, int]], dict[str, dict[int, dict[str, Any]]]]:
     """The analyst's seconds, hop count, chains and metrics. Its frames end with this call (and the
     caller's collection): at 1M they are over 13 GB, and holding them while the API builds a
-    hub's chain answer (6 GB more) had the kernel kill the run."""
+    hub's chain answer (up to 15 GB more) had the kernel kill the run."""
     from bench.baseline import analyst
 
     started = time.perf_counter()
