@@ -510,10 +510,11 @@ def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: 
             results["measured_at"][stage] = measured
         save()
 
-    def peak_rss(ran: list[str]) -> None:
+    def peak_rss(ran: Sequence[str]) -> None:
         # The import has a database and processes of its own: the stack's peak says nothing of it.
-        if ran:
-            record("peak_rss_mb", "+".join(ran), {"api": stack.peak_rss_mb(stack.api), "worker": stack.peak_rss_mb(stack.worker)})
+        served = [s for s in ran if s != "import"]
+        if served:
+            record("peak_rss_mb", "+".join(served), {"api": stack.peak_rss_mb(stack.api), "worker": stack.peak_rss_mb(stack.worker)})
 
     def partial(ingest: dict[str, Any]) -> None:
         results["batch_ingest"] = ingest
@@ -551,7 +552,7 @@ def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: 
                 liquid = _liquid_pairs(url, firms, rng)
                 print("freshness", flush=True)
                 record("freshness", "freshness", freshness(stack.client, liquid, "daejeon", budget=600 if n < 1_000_000 else 900))
-            peak_rss([s for s in stages if s not in ("import", "baseline")])
+            peak_rss([s for s in stages if s != "baseline"])
             # Before the baseline: at 1M the analyst's in-memory hop list is the longest and
             # largest step, and a run stopped during it keeps every other figure.
             if "import" in stages:
@@ -563,7 +564,7 @@ def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: 
                 if "full_recompute" in results:
                     ratio = results["baseline"]["seconds"] / max(results["full_recompute"]["seconds"], 0.001)
                     record("speed_ratio_recompute_vs_baseline", "baseline", round(ratio, 1))
-                peak_rss([s for s in stages if s != "import"])  # the API has built the roots' chain answers
+                peak_rss(stages)  # again: the API has built the roots' chain answers
         finally:
             stack.stop()
     if not keep:
