@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -30,6 +31,13 @@ def get_snapshot(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_deadline(request: Request) -> float:
+    """When a question must be answered by (time.monotonic()): past it, the engine stops and the
+    route answers 503 with Retry-After, so one slow question never holds a process for long."""
+    return time.monotonic() + get_settings(request).request_deadline_seconds
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 SnapshotDep = Annotated[Session, Depends(get_snapshot)]
+DeadlineDep = Annotated[float, Depends(get_deadline)]

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from api.schemas import Problem, ProblemItem
-from ledger.errors import Conflict, InvalidEvent, LedgerError, NotFound
+from ledger.errors import Conflict, InvalidEvent, LedgerError, NotFound, Overloaded
 from ledger.events.invalid import error_item
 from ledger.exact_json import unreadable
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
-_STATUS: dict[type[LedgerError], int] = {InvalidEvent: 422, Conflict: 409, NotFound: 404}
+_STATUS: dict[type[LedgerError], int] = {InvalidEvent: 422, Conflict: 409, NotFound: 404, Overloaded: 503}
 
 # Every route may answer any of these (an unknown method, a body too large, a failure), so they
 # are declared once for the whole app; routes add the specific codes they mean.
@@ -89,7 +89,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(LedgerError)
     async def _ledger(_: Request, exc: LedgerError) -> JSONResponse:
         status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
-        return problem(status, exc.title, [ProblemItem(loc=list(e.loc), msg=e.msg) for e in exc.errors])
+        response = problem(status, exc.title, [ProblemItem(loc=list(e.loc), msg=e.msg) for e in exc.errors])
+        if isinstance(exc, Overloaded):
+            response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ledger.chains.schemas import ChainHop, ChainRoot
+
 
 class ProblemItem(BaseModel):
     loc: list[str | int]
@@ -87,6 +89,10 @@ def problem_doc(description: str) -> dict[str, Any]:
     return {"model": Problem, "content": {"application/problem+json": {}}, "description": description}
 
 
+OVERLOADED: dict[int | str, dict[str, Any]] = {
+    503: problem_doc("Not answered within the request's deadline; retry after `Retry-After` seconds")
+}
+
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: problem_doc(text)
     for code, text in (
@@ -101,58 +107,10 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 # ---- chains ------------------------------------------------------------------------------------
 
 
-class ActorNamePublic(BaseModel):
-    id: str
-    name: str | None
-
-
 class FirmGenerationPublic(BaseModel):
     id: str
     name: str | None
     generation: int = Field(description="fewest hops from the root (or the roots)")
-
-
-class EdgePublic(BaseModel):
-    """Every hop between two firms, aggregated."""
-
-    from_: str = Field(alias="from")
-    to: str
-    vias: int = Field(description="distinct actors who carried hops between the two firms")
-    hops: int
-    kinds: list[str]
-    first_on: dt.date
-    amount_usd: str | None = Field(description="sum of the known USD amounts (decimal string); null when none is known")
-
-
-class HopPublic(BaseModel):
-    """One reinvestment: from the exited firm to the next one, via an actor."""
-
-    from_: str = Field(alias="from")
-    to: str
-    via: str
-    kind: str = Field(description="capital, founder, fund or mentor")
-    liquidity_on: dt.date
-    on: dt.date
-    amount_usd: str | None
-    fund: str | None
-    listed: bool = Field(description="a listed firm reinvesting its own IPO money")
-
-
-class ChainPublic(BaseModel):
-    root: ActorNamePublic
-    direction: str
-    window_years: int
-    max_depth: int | None
-    region: str | None
-    firms: list[FirmGenerationPublic]
-    edges: list[EdgePublic] = Field(description="all hops of the chain aggregated per firm pair")
-    hops: list[HopPublic] = Field(description="a page of the individual hops, in date order")
-    hops_total: int
-    next_cursor: str | None = Field(description="pass back as `cursor` for the next page of hops; null on the last page")
-    multiplier: int = Field(description="distinct firms downstream (upstream) at any depth, in any region")
-    local_multiplier: int | None = Field(description="the same over hops local to `region`, when one is given")
-    seq: int = Field(description="the log seq the chain reflects")
-    stale: bool = Field(description="newer events exist than `seq`")
 
 
 class ActorKindPublic(BaseModel):
@@ -172,7 +130,7 @@ class RecyclingPublic(BaseModel):
     actor: ActorKindPublic
     window_years: int
     liquidity_events: list[LiquidityPublic]
-    reinvestments: list[HopPublic] = Field(description="a page of the actor's hops, in date order")
+    reinvestments: list[ChainHop] = Field(description="a page of the actor's hops, in date order")
     reinvestments_total: int
     next_cursor: str | None
     recycled: bool
@@ -187,7 +145,7 @@ class LineageFirmPublic(FirmGenerationPublic):
 
 
 class LineagePublic(BaseModel):
-    root: ActorNamePublic
+    root: ChainRoot
     firms: list[LineageFirmPublic]
     alumni_founded: int
     seq: int

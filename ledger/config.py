@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     metrics_refresh_max_backlog: int = 2000
     # A worker serves Prometheus metrics on this port (0: none); workers/observability.py.
     worker_metrics_port: int = 0
+    # A chain question not answered within this many seconds answers 503 with Retry-After.
+    request_deadline_seconds: float = 10.0
     # Reads (GET /v1/...) without an API key; writes always need one.
     public_read: bool = False
     # The operator's admin key, from the environment or a file (a Docker secret): the API makes

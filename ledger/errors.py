@@ -43,3 +43,10 @@ class Conflict(LedgerError):
 
 class NotFound(LedgerError):
     title = "Not found"
+
+
+class Overloaded(LedgerError):
+    """The question could not be answered within its deadline; asking again later may succeed."""
+
+    title = "Over its deadline"
+    retry_after_seconds = 5

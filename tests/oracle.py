@@ -339,6 +339,20 @@ class Oracle:
                 frontier = list({p for h in frontier for p in hops if p.target == h.source and p.on <= h.liquidity_on})
         return generation
 
+    def chain_hops(self, root: str, *, downstream: bool = True, w: int = 10) -> set[Hop]:
+        """Every hop that lies on some time-respecting chain from (to) `root`: chains listed
+        hop by hop, each extended while it can be."""
+        hops = self.hops(w)
+        frontier = {h for h in hops if (h.source if downstream else h.target) == root}
+        seen: set[Hop] = set()
+        while frontier - seen:
+            seen |= frontier
+            if downstream:
+                frontier = {n for h in frontier for n in hops if n.source == h.target and h.on <= n.liquidity_on}
+            else:
+                frontier = {p for h in frontier for p in hops if p.target == h.source and p.on <= h.liquidity_on}
+        return seen
+
     def lineage(self, org: str, *, max_depth: int | None = None) -> dict[str, int]:
         """Alumni-founded firms of O (origins name O, or a founder held a person.joined role at O
         that started before the firm's founding), then theirs, with fewest steps."""

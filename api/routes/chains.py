@@ -6,12 +6,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import SnapshotDep
+from api.deps import DeadlineDep, SnapshotDep
 from api.encoding import json_response
-from api.schemas import PROBLEM_RESPONSES, ChainPublic, LineagePublic, RecyclingPublic
+from api.schemas import OVERLOADED, PROBLEM_RESPONSES, LineagePublic, RecyclingPublic
 from api.security import AUTH_RESPONSES, READ
+from ledger.chains import pages
 from ledger.chains import service as chains_service
 from ledger.chains.dates import MAX_WINDOW_YEARS
+from ledger.chains.schemas import ChainHops, ChainPage
 from ledger.regions.schemas import SLUG_PATTERN
 
 router = APIRouter(prefix="/v1", tags=["chains"], dependencies=[READ], responses=AUTH_RESPONSES)
@@ -22,22 +24,55 @@ MaxDepth = Annotated[int | None, Query(ge=1, le=100, description="stop after thi
 
 HopsLimit = Annotated[int, Query(ge=1, le=10_000, description="hops per page")]
 Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
+Direction = Literal["downstream", "upstream"]
+Region = Annotated[str | None, Query(pattern=SLUG_PATTERN, description="only hops local to this region")]
 
 
-@router.get("/chains/{firm_id:path}", response_model=ChainPublic, responses=PROBLEM_RESPONSES)
+@router.get("/chains/{firm_id:path}/hops", response_model=ChainHops, responses=PROBLEM_RESPONSES | OVERLOADED)
+def get_chain_hops(
+    firm_id: str,
+    session: SnapshotDep,
+    deadline: DeadlineDep,
+    direction: Direction = "downstream",
+    max_depth: MaxDepth = None,
+    window_years: WindowYears = 10,
+    region: Region = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=200, description="only hops out of this firm")] = None,
+    to: Annotated[str | None, Query(max_length=200, description="only hops into this firm")] = None,
+    limit: Annotated[int, Query(ge=1, le=pages.MAX_HOPS_PAGE, description="hops per page")] = pages.DEFAULT_HOPS_PAGE,
+    cursor: Cursor = None,
+) -> ChainHops:
+    """The individual hops of a chain (or of one firm pair of it), in date order, a page at a time."""
+    return pages.chain_hops(
+        session,
+        firm_id=firm_id,
+        direction=direction,
+        max_depth=max_depth,
+        window_years=window_years,
+        region=region,
+        from_id=from_,
+        to_id=to,
+        limit=limit,
+        cursor=cursor,
+        deadline=deadline,
+    )
+
+
+@router.get("/chains/{firm_id:path}", response_model=ChainPage, responses=PROBLEM_RESPONSES | OVERLOADED)
 def get_chain(
     firm_id: str,
     session: SnapshotDep,
-    direction: Literal["downstream", "upstream"] = "downstream",
+    deadline: DeadlineDep,
+    direction: Direction = "downstream",
     max_depth: MaxDepth = None,
     window_years: WindowYears = 10,
-    region: Annotated[str | None, Query(pattern=SLUG_PATTERN, description="only hops local to this region")] = None,
-    limit: HopsLimit = chains_service.DEFAULT_HOPS_PAGE,
+    region: Region = None,
+    limit: Annotated[int, Query(ge=1, le=pages.MAX_FIRMS_PAGE, description="firms per page")] = pages.DEFAULT_FIRMS_PAGE,
     cursor: Cursor = None,
-) -> Response:
-    """Firms downstream (or upstream) of a firm by time-respecting recycling chains, edges per
-    firm pair, and a page of the hops."""
-    answer = chains_service.chain(
+) -> ChainPage:
+    """One page of the firms downstream (or upstream) of a firm by time-respecting recycling
+    chains, with the edges into them and the counts of the whole chain."""
+    return pages.chain(
         session,
         firm_id=firm_id,
         direction=direction,
@@ -46,8 +81,8 @@ def get_chain(
         region=region,
         limit=limit,
         cursor=cursor,
+        deadline=deadline,
     )
-    return json_response(ChainPublic, answer)
 
 
 @router.get("/actors/{actor_id:path}/recycling", response_model=RecyclingPublic, responses=PROBLEM_RESPONSES)

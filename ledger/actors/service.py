@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from more_itertools import chunked
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from ledger.actors.models import Actor
 from ledger.errors import NotFound
@@ -86,6 +88,14 @@ def _located_now(session: Session) -> dict[str, LocationT]:
         if r.firm_id in now and key > now[r.firm_id][0]:
             now[r.firm_id] = (key, (r.country, r.subdivision, r.city))
     return {firm: loc for firm, (_key, loc) in now.items()}
+
+
+def names(session: Session, ids: Iterable[str]) -> dict[str, str]:
+    """The names of these actors (those that have one)."""
+    out: dict[str, str] = {}
+    for chunk in chunked(sorted(set(ids)), 900):
+        out.update((actor_id, name) for actor_id, name in session.execute(sa.select(Actor.id, Actor.name).where(col(Actor.id).in_(chunk))))
+    return out
 
 
 def get_or_raise(session: Session, *, actor_id: str) -> Actor:

@@ -6,10 +6,7 @@ caller's session (one snapshot: the `seq` it reports is the watermark that snaps
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -21,17 +18,17 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from ledger.actors import service as actors_service
-from ledger.actors.models import Actor
-from ledger.chains import search
+from ledger.chains import cursors, search
 from ledger.chains.activity import Activity, Engagement, Hop, Liquidity, hops_from
 from ledger.chains.dates import add_years
 from ledger.chains.places import Places
-from ledger.errors import InvalidEvent
 from ledger.events.service import head_seq
 from ledger.projections import models as m
 from ledger.regions import service as regions_service
 
 DEFAULT_HOPS_PAGE = 500
+# Hop.key: (on, source, target, via, kind, cause_seq, fund_seq)
+HOP_KEY: tuple[type, ...] = (dt.date, str, str, str, str, int, int)
 
 
 def freshness(activity: Activity) -> dict[str, Any]:
@@ -57,13 +54,6 @@ def hop_public(h: Hop) -> dict[str, Any]:
         "fund": e.fund_id,
         "listed": h.listed,
     }
-
-
-def _names(session: Session, ids: Iterable[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for chunk in chunked(sorted(set(ids)), 900):
-        out.update((actor_id, name) for actor_id, name in session.execute(sa.select(Actor.id, Actor.name).where(col(Actor.id).in_(chunk))))
-    return out
 
 
 def edges(pairs: Iterable[tuple[Liquidity, Engagement]]) -> tuple[list[dict[str, Any]], int]:
@@ -100,28 +90,15 @@ def edges(pairs: Iterable[tuple[Liquidity, Engagement]]) -> tuple[list[dict[str,
     return out, total
 
 
-def _encode(key: tuple[Any, ...]) -> str:
-    return base64.urlsafe_b64encode(json.dumps([k.isoformat() if isinstance(k, dt.date) else k for k in key]).encode()).decode()
-
-
-def _decode(cursor: str) -> tuple[Any, ...]:
-    try:
-        parts = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        on, *rest = parts
-        return (dt.date.fromisoformat(on), *rest)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
-        raise InvalidEvent("not a cursor this route gave out", loc=("query", "cursor")) from None
-
-
 def page(hops: Iterable[Hop], *, limit: int, cursor: str | None) -> tuple[list[Hop], str | None]:
     """A page of hops (given in date order) after `cursor`, and the cursor of the next page (None at the end)."""
-    after = None if cursor is None else _decode(cursor)
+    after = None if cursor is None else cursors.decode(cursor, HOP_KEY)
     chunk: list[Hop] = []
     for h in hops:
         if after is not None and h.key() <= after:
             continue
         if len(chunk) == limit:
-            return chunk, _encode(chunk[-1].key())
+            return chunk, cursors.encode(chunk[-1].key())
         chunk.append(h)
     return chunk, None
 
@@ -152,7 +129,7 @@ def chain(
     )
     hops, next_cursor = page(found.hops_in_order(), limit=limit, cursor=cursor)
     aggregated, total = edges(found.pairs())
-    names = _names(session, [*found.generations, firm_id])
+    names = actors_service.names(session, [*found.generations, firm_id])
     return {
         "root": {"id": firm_id, "name": names.get(firm_id)},
         "direction": direction,
@@ -193,7 +170,7 @@ def recycling(
     downstream = search.search(activity, Places(session), roots=targets) if targets else None
     shown, next_cursor = page(hops, limit=limit, cursor=cursor)
     generations = {} if downstream is None else downstream.generations
-    names = _names(session, generations)
+    names = actors_service.names(session, generations)
     return {
         "actor": {"id": actor.id, "name": actor.name, "type": actor.type, "kind": actor.kind},
         "window_years": window_years,
@@ -231,7 +208,7 @@ def lineage(session: Session, *, org_id: str, max_depth: int | None = None) -> d
                 parents[firm] = sources
                 nxt.add(firm)
         frontier = nxt
-    names = _names(session, [*generation, org_id])
+    names = actors_service.names(session, [*generation, org_id])
     return {
         "root": {"id": org_id, "name": names.get(org_id)},
         "firms": [

@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger.chains import maintain
+from ledger.chains import maintain, pages
 from ledger.chains import service as chains_service
 from ledger.db import aware, read_snapshot, unit_of_work
 from ledger.errors import LedgerError
@@ -92,6 +92,38 @@ def assert_metrics_agree(engine: dict[str, Any], oracle: dict[str, Any], where: 
     assert not wrong, f"{where}:\n  " + "\n  ".join(wrong)
 
 
+def assert_hops_agree(session: Session, oracle: Oracle, firm: str, direction: str, window: int, first_on: dict[str, dt.date]) -> None:
+    """The hops route, read page by page, lists exactly the hops on the chain's time-respecting
+    chains, in date order, with their amounts; each firm is first reached on its earliest one."""
+    downstream = direction == "downstream"
+    listed: list[Any] = []
+    cursor = None
+    while True:
+        hops = pages.chain_hops(session, firm_id=firm, direction=direction, window_years=window, limit=2, cursor=cursor)  # type: ignore[arg-type]
+        listed += hops.hops
+        if hops.next_cursor is None:
+            break
+        cursor = hops.next_cursor
+    expected = oracle.chain_hops(firm, downstream=downstream, w=window)
+    engine = sorted((h.from_, h.to, h.via, h.kind, h.liquidity_on, h.on, h.listed, h.amount_usd) for h in listed)
+    wanted = sorted(
+        (h.source, h.target, h.via, h.kind, h.liquidity_on, h.on, h.listed, None if h.amount is None else format(h.amount, "f"))
+        for h in expected
+    )
+    assert [e[:7] for e in engine] == [w[:7] for w in wanted], f"hops of {direction} {firm}, W={window}"
+    for e, w in zip(engine, wanted, strict=True):
+        assert (e[7] is None) == (w[7] is None) and (
+            e[7] is None or Decimal(e[7]).quantize(Decimal("0.01")) == Decimal(w[7]).quantize(Decimal("0.01"))
+        ), (e, w)
+    assert [h.on for h in listed] == sorted(h.on for h in listed)
+    earliest: dict[str, dt.date] = {}
+    for h in expected:
+        there, on = (h.target, h.on) if downstream else (h.source, h.liquidity_on)
+        if there != firm:
+            earliest[there] = min(on, earliest.get(there, on))
+    assert first_on == earliest, f"first_on of {direction} {firm}, W={window}"
+
+
 def assert_engine_agrees(factory: sessionmaker[Session], accepted: list[dict[str, Any]], data: st.DataObject) -> None:
     oracle = Oracle(accepted)
     window = data.draw(st.sampled_from([10, 10, 3, 1]), label="window")
@@ -101,14 +133,26 @@ def assert_engine_agrees(factory: sessionmaker[Session], accepted: list[dict[str
                 continue
             for direction in ("downstream", "upstream"):
                 try:
-                    answer = chains_service.chain(session, firm_id=firm, direction=direction, window_years=window)  # type: ignore[arg-type]
+                    answer = pages.chain(session, firm_id=firm, direction=direction, window_years=window, limit=3)  # type: ignore[arg-type]
                 except LedgerError:
                     continue  # not an actor of this ledger
-                engine = {f["id"]: f["generation"] for f in answer["firms"]}
+                firms = list(answer.firms)
+                while answer.next_cursor is not None:  # every page, in order
+                    answer = pages.chain(
+                        session,
+                        firm_id=firm,
+                        direction=direction,  # type: ignore[arg-type]
+                        window_years=window,
+                        limit=3,
+                        cursor=answer.next_cursor,
+                    )
+                    firms += answer.firms
                 expected = oracle.chain(firm, downstream=direction == "downstream", w=window)
-                assert engine == expected, f"{direction} of {firm}, W={window}"
-                if direction == "downstream":
-                    assert answer["multiplier"] == len(expected)
+                where = f"{direction} of {firm}, W={window}"
+                assert {f.id: f.generation for f in firms} == expected, where
+                assert answer.multiplier == len(expected) == len(firms), where
+                assert [(f.generation, f.first_on, f.id) for f in firms] == sorted((f.generation, f.first_on, f.id) for f in firms)
+                assert_hops_agree(session, oracle, firm, direction, window, {f.id: f.first_on for f in firms})
         for org in ("lab", "vc0", "vc1", *FIRMS[:2]):
             try:
                 found = chains_service.lineage(session, org_id=org)

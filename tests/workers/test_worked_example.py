@@ -66,40 +66,81 @@ def worked(
         yield client, head
 
 
+def _all_hops(client: TestClient, path: str, limit: int = 500) -> list[HopKey]:
+    """Every hop of a chain from its hops route, page by page."""
+    hops: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = _get(client, f"{path}{'&' if '?' in path else '?'}limit={limit}" + (f"&cursor={cursor}" if cursor else ""))
+        hops += page["hops"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return sorted((_hop(h) for h in hops), key=lambda k: (k[4], k[0], k[1]))
+
+
 def test_chains_of_the_worked_example(worked: tuple[TestClient, int]) -> None:
     """Downstream of alpha and beta, upstream of epsilon: exactly the spec's firms, generations and hops."""
     client, head = worked
     alpha = _get(client, "/v1/chains/alpha")
     assert _firms(alpha) == {"beta": 1, "gamma": 1, "delta": 1, "epsilon": 2}
+    assert [(f["id"], f["generation"], f["first_on"]) for f in alpha["firms"]] == [
+        ("beta", 1, "2006-02-01"),
+        ("gamma", 1, "2007-03-01"),
+        ("delta", 1, "2009-01-01"),
+        ("epsilon", 2, "2016-03-01"),
+    ]
+    assert alpha["generations"] == [{"generation": 1, "firms": 3}, {"generation": 2, "firms": 1}]
     assert alpha["multiplier"] == 4
     assert alpha["local_multiplier"] is None
-    assert _hops(alpha) == [ALPHA_BETA, ALPHA_GAMMA, ALPHA_DELTA, BETA_GAMMA, GAMMA_EPSILON]
     assert [(e["from"], e["to"], e["vias"], e["kinds"], e["first_on"], e["amount_usd"]) for e in alpha["edges"]] == [
         ("alpha", "beta", 1, ["capital"], "2006-02-01", "500000"),
-        ("alpha", "delta", 1, ["capital"], "2009-01-01", "1000000"),
         ("alpha", "gamma", 1, ["founder"], "2007-03-01", None),
         ("beta", "gamma", 1, ["fund"], "2012-01-01", "1500000"),
+        ("alpha", "delta", 1, ["capital"], "2009-01-01", "1000000"),
         ("gamma", "epsilon", 1, ["founder"], "2016-03-01", None),
     ]
-    assert (alpha["hops_total"], alpha["next_cursor"]) == (5, None)
+    assert (alpha["edges_left_out"], alpha["next_cursor"]) == (0, None)
     assert (alpha["seq"], alpha["stale"]) == (head, False)
-    # Hops come in pages: two at a time, following next_cursor, the same five in date order.
+    assert _all_hops(client, "/v1/chains/alpha/hops") == [ALPHA_BETA, ALPHA_GAMMA, ALPHA_DELTA, BETA_GAMMA, GAMMA_EPSILON]
+    # Firms come in pages of `limit`, in (generation, first_on, id) order; each page's edges come
+    # from the root or from firms of this or an earlier page, so one request draws a page.
+    first = _get(client, "/v1/chains/alpha?limit=2")
+    assert [f["id"] for f in first["firms"]] == ["beta", "gamma"]
+    assert [(e["from"], e["to"]) for e in first["edges"]] == [("alpha", "beta"), ("alpha", "gamma"), ("beta", "gamma")]
+    second = _get(client, f"/v1/chains/alpha?limit=2&cursor={first['next_cursor']}")
+    assert [f["id"] for f in second["firms"]] == ["delta", "epsilon"]
+    assert [(e["from"], e["to"]) for e in second["edges"]] == [("alpha", "delta"), ("gamma", "epsilon")]
+    assert second["next_cursor"] is None and second["multiplier"] == 4
+    # Hops come in pages too: two at a time, following next_cursor, the same five in date order.
     pages, cursor = [], None
     while True:
-        page = _get(client, "/v1/chains/alpha?limit=2" + (f"&cursor={cursor}" if cursor else ""))
+        page = _get(client, "/v1/chains/alpha/hops?limit=2" + (f"&cursor={cursor}" if cursor else ""))
         pages.append(page["hops"])
         cursor = page["next_cursor"]
         if cursor is None:
             break
     assert [len(p) for p in pages] == [2, 2, 1]
     assert [h["on"] for p in pages for h in p] == ["2006-02-01", "2007-03-01", "2009-01-01", "2012-01-01", "2016-03-01"]
+    assert _all_hops(client, "/v1/chains/alpha/hops?from=beta&to=gamma") == [BETA_GAMMA]
 
     beta = _get(client, "/v1/chains/beta")
     assert _firms(beta) == {"gamma": 1, "epsilon": 2}
-    assert _hops(beta) == [BETA_GAMMA, GAMMA_EPSILON]
+    assert _all_hops(client, "/v1/chains/beta/hops") == [BETA_GAMMA, GAMMA_EPSILON]
 
     upstream = _get(client, "/v1/chains/epsilon?direction=upstream")
     assert _firms(upstream) == {"gamma": 1, "alpha": 2, "beta": 2}
+    # Upstream, edges leave the page's firms (alpha -> beta -> gamma -> epsilon is a chain too).
+    assert [(e["from"], e["to"]) for e in upstream["edges"]] == [
+        ("gamma", "epsilon"),
+        ("alpha", "beta"),
+        ("alpha", "gamma"),
+        ("beta", "gamma"),
+    ]
+    assert [(f["id"], f["first_on"]) for f in upstream["firms"]] == [
+        ("gamma", "2015-06-01"),
+        ("alpha", "2005-05-05"),
+        ("beta", "2010-07-01"),
+    ]
     assert (upstream["seq"], upstream["stale"]) == (head, False)
 
 
@@ -110,7 +151,7 @@ def test_regional_chain_keeps_only_local_hops(worked: tuple[TestClient, int]) ->
     assert put.status_code == 201, put.text
     local = _get(client, "/v1/chains/alpha?region=daejeon")
     assert _firms(local) == {"beta": 1, "gamma": 1, "epsilon": 2}
-    assert _hops(local) == [ALPHA_BETA, ALPHA_GAMMA, BETA_GAMMA, GAMMA_EPSILON]
+    assert _all_hops(client, "/v1/chains/alpha/hops?region=daejeon") == [ALPHA_BETA, ALPHA_GAMMA, BETA_GAMMA, GAMMA_EPSILON]
     assert (local["local_multiplier"], local["multiplier"]) == (3, 4)
     assert (local["seq"], local["stale"]) == (head, False)
 
@@ -122,7 +163,7 @@ def test_window_of_one_year_keeps_hops_within_a_year(worked: tuple[TestClient, i
     so gamma is reached only through beta and epsilon one generation later."""
     client, _ = worked
     narrow = _get(client, "/v1/chains/alpha?window_years=1")
-    assert _hops(narrow) == [ALPHA_BETA, BETA_GAMMA, GAMMA_EPSILON]
+    assert _all_hops(client, "/v1/chains/alpha/hops?window_years=1") == [ALPHA_BETA, BETA_GAMMA, GAMMA_EPSILON]
     assert _firms(narrow) == {"beta": 1, "gamma": 2, "epsilon": 3}
     assert narrow["multiplier"] == 3
 
@@ -161,6 +202,10 @@ def test_lineage_of_kribb(worked: tuple[TestClient, int]) -> None:
         ("/v1/chains/alpha?window_years=0", 422),
         ("/v1/actors/p1/recycling?window_years=0", 422),
         ("/v1/chains/alpha?direction=sideways", 422),
+        ("/v1/chains/alpha?limit=2001", 422),
+        ("/v1/chains/alpha?cursor=bm90LWEtY3Vyc29y", 422),
+        ("/v1/chains/no-such-firm/hops", 404),
+        ("/v1/chains/alpha/hops?limit=5001", 422),
     ],
 )
 def test_unknown_ids_and_bad_parameters_are_problems(worked: tuple[TestClient, int], path: str, status: int) -> None:

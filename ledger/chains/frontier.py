@@ -1,0 +1,183 @@
+"""Time-respecting chain search as an array frontier over the columnar core (spec: Chains).
+
+One level is one gather: the liquidity events of every frontier firm usable from its arrival
+date, then each one's engagements within the window (two `searchsorted` calls over the
+(actor, opens) key for all of them at once), filtered by the hop rules, reduced per target.
+Downstream it is an earliest-arrival search, upstream a latest-departure one: a firm reached
+again with a better date is expanded again (a plain BFS that marks a firm visited once is
+wrong), and its generation is the first level that reached it. Dates strictly improve, so it
+ends even where firm-to-firm edges form cycles.
+
+One search answers the question (within `max_depth`, local to the region when one is given)
+and the multipliers (any depth; any region and local) from the same levels.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from ledger.chains.core import I32, I64, Bools, Core, keys, ranges
+from ledger.errors import Overloaded
+
+Direction = Literal["downstream", "upstream"]
+
+EARLIEST = np.iinfo(np.int64).min
+LATEST = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Hops as row numbers: liquidity event q[i] with engagement e[i]."""
+
+    q: I64
+    e: I64
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a search found, per actor code. `generation` is -1 for firms not in the answer."""
+
+    roots: I64
+    downstream: bool
+    generation: I32  # within max_depth, local when a region is given
+    first_on: I64  # the earliest date the firm is reached (downstream: hop date; upstream: its liquidity date)
+    expanded: I64  # the bound each firm was expanded with, within max_depth (EARLIEST/LATEST: never)
+    multiplier: int
+    local_multiplier: int | None
+    local: tuple[Bools, Bools] | None  # the region's row masks, when one is given
+
+    def was_expanded(self) -> Bools:
+        never: Bools = self.expanded == (LATEST if self.downstream else EARLIEST)
+        return ~never
+
+
+def step(core: Core, firms: I64, bounds: I64, *, downstream: bool, local: tuple[Bools, Bools] | None) -> Pairs:
+    """Every hop out of (downstream) or into (upstream) these firms usable from these bounds."""
+    q, e = core.liquidity, core.engagements
+    if downstream:
+        rows, owner = q.by_firm.rows(firms)
+        keep = q.on[rows] >= bounds[owner]
+        if local is not None:
+            keep &= local[0][rows]
+        rows = rows[keep]
+        lo = np.searchsorted(e.key, q.key[rows], side="right")
+        hi = np.searchsorted(e.key, keys(q.actor[rows], q.until[rows]), side="right")
+        es, which = ranges(lo.astype(np.int64), hi.astype(np.int64))
+        qs = rows[which]
+    else:
+        rows, owner = e.by_target.rows(firms)
+        keep = e.on[rows] <= bounds[owner]
+        if local is not None:
+            keep &= local[1][rows]
+        rows = rows[keep]
+        lo = np.searchsorted(q.key, keys(e.actor[rows], e.reached_from[rows]), side="left")
+        hi = np.searchsorted(q.key, e.key[rows], side="left")
+        qs, which = ranges(lo.astype(np.int64), hi.astype(np.int64))
+        es = rows[which]
+    fit = (e.target[es] != q.firm[qs]) & (~q.listed[qs] | e.capital_like[es])
+    if local is not None:
+        fit &= local[1][es] if downstream else local[0][qs]
+    return Pairs(qs[fit], es[fit])
+
+
+def _reduce(codes: I32, dates: I64, *, earliest: bool) -> tuple[I32, I64, I64]:
+    """Per distinct code: (code, best date, earliest date); best is the min (earliest) or max."""
+    order = np.lexsort((dates, codes))
+    codes, dates = codes[order], dates[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, np.int64)
+    ends = np.r_[starts[1:], len(codes)] - 1 if len(codes) else np.zeros(0, np.int64)
+    low = dates[starts]
+    return codes[starts], (low if earliest else dates[ends]), low
+
+
+@dataclass
+class _Labels:
+    generation: I32
+    best: I64
+    first_on: I64
+    expanded: I64
+
+
+def _label(
+    core: Core,
+    roots: I64,
+    *,
+    downstream: bool,
+    max_depth: int | None,
+    local: tuple[Bools, Bools] | None,
+    deadline: float | None,
+) -> _Labels:
+    n = core.size
+    labels = _Labels(
+        generation=np.full(n, -1, np.int32),
+        best=np.full(n, LATEST if downstream else EARLIEST, np.int64),
+        first_on=np.full(n, LATEST, np.int64),
+        expanded=np.full(n, LATEST if downstream else EARLIEST, np.int64),
+    )
+    is_root = np.zeros(n, np.bool_)
+    is_root[roots] = True
+    single = len(roots) == 1
+    frontier = roots
+    bounds = np.full(len(roots), EARLIEST if downstream else LATEST, np.int64)
+    depth = 0
+    while len(frontier):
+        if deadline is not None and time.monotonic() > deadline:
+            raise Overloaded("the chain search ran past the request's deadline")
+        depth += 1
+        answering = max_depth is None or depth <= max_depth
+        if answering:
+            widen = np.minimum if downstream else np.maximum
+            labels.expanded[frontier] = widen(labels.expanded[frontier], bounds)
+        pairs = step(core, frontier, bounds, downstream=downstream, local=local)
+        if downstream:
+            there, when = core.engagements.target[pairs.e], core.engagements.on[pairs.e].astype(np.int64)
+        else:
+            there, when = core.liquidity.firm[pairs.q], core.liquidity.on[pairs.q].astype(np.int64)
+        codes, best, low = _reduce(there, when, earliest=downstream)
+        if single:
+            keep = ~is_root[codes]
+            codes, best, low = codes[keep], best[keep], low[keep]
+        fresh = labels.generation[codes] == -1
+        labels.generation[codes[fresh]] = depth
+        if answering:
+            labels.first_on[codes] = np.minimum(labels.first_on[codes], low)
+        better = ~is_root[codes] & ((best < labels.best[codes]) if downstream else (best > labels.best[codes]))
+        frontier = codes[better].astype(np.int64)
+        bounds = best[better]
+        labels.best[frontier] = bounds
+    return labels
+
+
+def search(
+    core: Core,
+    roots: I64,
+    *,
+    direction: Direction = "downstream",
+    max_depth: int | None = None,
+    local: tuple[Bools, Bools] | None = None,
+    deadline: float | None = None,
+) -> Reach:
+    """From one root, or from several at once (the union of their chains, each firm with its
+    fewest hops from any root; a root reached from another root is part of the answer)."""
+    downstream = direction == "downstream"
+    # Levels go on past max_depth (the multipliers count every depth); only what a firm is
+    # reached and expanded with is recorded within it.
+    every = _label(core, roots, downstream=downstream, max_depth=max_depth, local=None, deadline=deadline)
+    answer = every if local is None else _label(core, roots, downstream=downstream, max_depth=max_depth, local=local, deadline=deadline)
+    limit = max_depth if max_depth is not None else np.iinfo(np.int32).max
+    generation = np.where(answer.generation <= limit, answer.generation, -1).astype(np.int32)
+    local_multiplier = None if local is None else int((answer.generation > 0).sum())
+    return Reach(
+        roots=roots,
+        downstream=downstream,
+        generation=generation,
+        first_on=answer.first_on,
+        expanded=answer.expanded,
+        multiplier=int((every.generation > 0).sum()),
+        local_multiplier=local_multiplier,
+        local=local,
+    )

@@ -1,0 +1,295 @@
+"""Chain answers a page at a time (spec/api.md, "Chain answers are bounded").
+
+The search over the columnar core counts the whole chain (generations, multipliers); a page
+then costs only its own firms: their order is one sort of the reached firms, the edges into
+them one gather of the hops into (upstream: out of) those firms, the money of the edges shown
+the only per-item work. The hops route lists the chain's hops by sorting just the candidates
+for one page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy.orm import Session
+
+from ledger.actors import service as actors_service
+from ledger.chains import cores, cursors, frontier
+from ledger.chains.activity import Activity
+from ledger.chains.core import CAPITAL, FUND, I64, KINDS, Bools, Core
+from ledger.chains.dates import from_day_number
+from ledger.chains.schemas import ChainEdge, ChainFirm, ChainGeneration, ChainHop, ChainHops, ChainPage, ChainRoot
+from ledger.events.service import head_seq
+from ledger.regions import service as regions_service
+
+DEFAULT_FIRMS_PAGE = 200
+MAX_FIRMS_PAGE = 2000
+DEFAULT_HOPS_PAGE = 500
+MAX_HOPS_PAGE = 5000
+EDGES_PER_FIRM = 5
+
+_FIRM_KEY: tuple[type, ...] = (int, dt.date, str)  # (generation, first_on, id)
+_HOP_KEY: tuple[type, ...] = (dt.date, str, str, str, str, int, int)  # (on, from, to, via, kind, cause, raise)
+
+
+def _after(columns: Sequence[npt.NDArray[Any]], key: Sequence[float]) -> Bools:
+    """Rows whose (columns...) tuple sorts after `key`, compared lexicographically."""
+    n = len(columns[0])
+    later, equal = np.zeros(n, np.bool_), np.ones(n, np.bool_)
+    for column, k in zip(columns, key, strict=True):
+        later |= equal & (column > k)
+        equal &= column == k
+    return later
+
+
+class _Question:
+    """The search a chain question needs, shared by its page of firms and its hops."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        firm_id: str,
+        direction: frontier.Direction,
+        max_depth: int | None,
+        window_years: int,
+        region: str | None,
+        deadline: float | None,
+    ) -> None:
+        actors_service.get_or_raise(session, actor_id=firm_id)
+        patterns = None if region is None else regions_service.get_or_raise(session, slug=region).members
+        self.session = session
+        self.core: Core = cores.core(session, window_years=window_years)
+        self.downstream = direction == "downstream"
+        self.stale = head_seq(session) > self.core.seq
+        local = None if patterns is None else self.core.local(patterns)
+        code = self.core.vocabulary.code(firm_id)
+        roots = np.array([] if code is None else [code], dtype=np.int64)
+        self.root = -1 if code is None else code
+        self.reach = frontier.search(self.core, roots, direction=direction, max_depth=max_depth, local=local, deadline=deadline)
+
+    def used(self) -> frontier.Pairs:
+        """Every hop the chain uses (within max_depth, local when asked), each once."""
+        firms = np.flatnonzero(self.reach.was_expanded()).astype(np.int64)
+        return frontier.step(self.core, firms, self.reach.expanded[firms], downstream=self.downstream, local=self.reach.local)
+
+    def amounts(self, pairs: frontier.Pairs) -> list[Decimal | None]:
+        """Each hop's USD amount: the investor's attributed_usd in the round, for a fund hop the
+        fund's times the LP's share of that raise; none for founder and mentor hops."""
+        e = self.core.engagements
+        kind, cause, fund_seq = e.kind[pairs.e], e.cause[pairs.e], e.fund_seq[pairs.e]
+        ids = self.core.vocabulary.ids
+        activity = Activity(self.session, window_years=self.core.window)
+        money = activity.invested(int(s) for s in cause[(kind == CAPITAL) | (kind == FUND)])
+        shares = activity.raises(int(s) for s in fund_seq[kind == FUND])
+        out: list[Decimal | None] = []
+        for i, k in enumerate(kind.tolist()):
+            actor = ids[e.actor[pairs.e[i]]]
+            if k == CAPITAL:
+                out.append(money.get(int(cause[i]), {}).get(actor))
+            elif k == FUND:
+                usd = money.get(int(cause[i]), {}).get(ids[e.fund[pairs.e[i]]])
+                share = shares.get(int(fund_seq[i]), ("", None, {}))[2].get(actor)
+                out.append(None if usd is None or share is None else usd * share)
+            else:
+                out.append(None)
+        return out
+
+
+def chain(
+    session: Session,
+    *,
+    firm_id: str,
+    direction: frontier.Direction = "downstream",
+    max_depth: int | None = None,
+    window_years: int = 10,
+    region: str | None = None,
+    limit: int = DEFAULT_FIRMS_PAGE,
+    cursor: str | None = None,
+    deadline: float | None = None,
+) -> ChainPage:
+    """One page of the firms downstream (upstream) of a firm, the edges into them, and the
+    counts of the whole chain."""
+    after = None if cursor is None else cursors.decode(cursor, _FIRM_KEY)
+    q = _Question(
+        session, firm_id=firm_id, direction=direction, max_depth=max_depth, window_years=window_years, region=region, deadline=deadline
+    )
+    reach, ids = q.reach, q.core.vocabulary.ids
+    members = np.flatnonzero(reach.generation > 0).astype(np.int64)
+    generation, first_on = reach.generation[members], reach.first_on[members]
+    order = np.lexsort((members, first_on, generation))
+    members, generation, first_on = members[order], generation[order], first_on[order]
+    start = 0
+    if after is not None:
+        key = (float(after[0]), float((after[1] - dt.date(1970, 1, 1)).days), q.core.vocabulary.rank(after[2]))
+        start = int(np.argmax(np.r_[_after((generation, first_on, members), key), True]))
+    end = min(start + limit, len(members))
+    position = np.full(q.core.size, np.iinfo(np.int64).max, np.int64)
+    position[members] = np.arange(len(members))
+    edges, left_out = _edges(q, members[start:end], position, end)
+    shown = members[start:end]
+    names = actors_service.names(session, [firm_id, *ids[shown].tolist()])
+    counts = np.bincount(generation) if len(generation) else np.zeros(0, np.int64)
+    last = None
+    if end < len(members):
+        last = cursors.encode((int(generation[end - 1]), from_day_number(int(first_on[end - 1])), str(ids[members[end - 1]])))
+    return ChainPage(
+        root=ChainRoot(id=firm_id, name=names.get(firm_id)),
+        direction=direction,
+        window_years=window_years,
+        max_depth=max_depth,
+        region=region,
+        seq=q.core.seq,
+        stale=q.stale,
+        multiplier=reach.multiplier,
+        local_multiplier=reach.local_multiplier,
+        generations=[ChainGeneration(generation=g, firms=int(c)) for g, c in enumerate(counts.tolist()) if c],
+        firms=[
+            ChainFirm(id=str(ids[f]), name=names.get(str(ids[f])), generation=int(g), first_on=from_day_number(int(d)))
+            for f, g, d in zip(shown.tolist(), generation[start:end].tolist(), first_on[start:end].tolist(), strict=True)
+        ],
+        edges=edges,
+        edges_left_out=left_out,
+        next_cursor=last,
+    )
+
+
+def _edges(q: _Question, page: I64, position: I64, end: int) -> tuple[list[ChainEdge], int]:
+    """Edges into the page's firms (upstream: out of them) from the root or from firms ranked
+    before the page's end, among the hops the chain uses; the 5 earliest per firm."""
+    core, reach = q.core, q.reach
+    lq, en = core.liquidity, core.engagements
+    if q.downstream:  # every hop into the page's firms, then those out of a usable liquidity event
+        pairs = frontier.step(core, page, np.full(len(page), frontier.LATEST, np.int64), downstream=False, local=reach.local)
+        other = lq.firm[pairs.q]
+        usable = lq.on[pairs.q] >= reach.expanded[other]
+    else:  # every hop out of the page's firms, then those into a firm the chain left from late enough
+        pairs = frontier.step(core, page, np.full(len(page), frontier.EARLIEST, np.int64), downstream=True, local=reach.local)
+        other = en.target[pairs.e]
+        usable = en.on[pairs.e] <= reach.expanded[other]
+    keep = usable & ((other == q.root) | (position[other] < end))
+    pairs = frontier.Pairs(pairs.q[keep], pairs.e[keep])
+    source, target = lq.firm[pairs.q], en.target[pairs.e]
+    if len(source) == 0:
+        return [], 0
+    page_firm = target if q.downstream else source
+    # one row per firm pair: its earliest hop date; then the 5 earliest pairs per page firm
+    order = np.lexsort((en.on[pairs.e], target, source))
+    pair_start = np.r_[True, (source[order][1:] != source[order][:-1]) | (target[order][1:] != target[order][:-1])]
+    firsts = order[pair_start]
+    rank = np.lexsort((source[firsts], target[firsts], en.on[pairs.e][firsts], position[page_firm[firsts]]))
+    ranked = firsts[rank]  # in the page's order, each firm's edges earliest first
+    owner = position[page_firm[ranked]]
+    index_in_firm = np.arange(len(ranked)) - np.searchsorted(owner, owner, side="left")
+    shown_pairs = ranked[index_in_firm < EDGES_PER_FIRM]
+    left_out = int((index_in_firm >= EDGES_PER_FIRM).sum())
+    pair_key = source.astype(np.int64) * core.size + target
+    hop_rows = np.flatnonzero(np.isin(pair_key, pair_key[shown_pairs]))
+    hops = frontier.Pairs(pairs.q[hop_rows], pairs.e[hop_rows])
+    amounts = q.amounts(hops)
+    grouped: dict[int, list[Any]] = {}
+    for n, ei in enumerate(hops.e.tolist()):
+        agg = grouped.setdefault(int(pair_key[hop_rows[n]]), [set(), 0, set(), None])
+        agg[0].add(int(en.actor[ei]))
+        agg[1] += 1
+        agg[2].add(KINDS[en.kind[ei]])
+        if amounts[n] is not None:
+            agg[3] = amounts[n] if agg[3] is None else agg[3] + amounts[n]
+    ids = core.vocabulary.ids
+    edges = []
+    for i in shown_pairs.tolist():
+        vias, count, kinds, amount = grouped[int(pair_key[i])]
+        edges.append(
+            ChainEdge(
+                from_=str(ids[source[i]]),
+                to=str(ids[target[i]]),
+                vias=len(vias),
+                hops=count,
+                kinds=sorted(kinds),
+                first_on=from_day_number(int(en.on[pairs.e[i]])),
+                amount_usd=None if amount is None else format(amount, "f"),
+            )
+        )
+    return edges, left_out
+
+
+def chain_hops(
+    session: Session,
+    *,
+    firm_id: str,
+    direction: frontier.Direction = "downstream",
+    max_depth: int | None = None,
+    window_years: int = 10,
+    region: str | None = None,
+    from_id: str | None = None,
+    to_id: str | None = None,
+    limit: int = DEFAULT_HOPS_PAGE,
+    cursor: str | None = None,
+    deadline: float | None = None,
+) -> ChainHops:
+    """A page of the chain's hops (or of one firm pair's), in date order."""
+    after = None if cursor is None else cursors.decode(cursor, _HOP_KEY)
+    q = _Question(
+        session, firm_id=firm_id, direction=direction, max_depth=max_depth, window_years=window_years, region=region, deadline=deadline
+    )
+    core, vocabulary = q.core, q.core.vocabulary
+    lq, en = core.liquidity, core.engagements
+    pairs = q.used()
+    keep = np.ones(len(pairs.q), np.bool_)
+    for wanted, column in ((from_id, lq.firm[pairs.q]), (to_id, en.target[pairs.e])):
+        if wanted is not None:
+            code = vocabulary.code(wanted)
+            keep &= column == (-1 if code is None else code)
+    columns: list[npt.NDArray[Any]] = [
+        en.on[pairs.e],
+        lq.firm[pairs.q],
+        en.target[pairs.e],
+        en.actor[pairs.e],
+        en.kind[pairs.e],
+        en.cause[pairs.e],
+        en.fund_seq[pairs.e],
+    ]
+    if after is not None:
+        key = (
+            float((after[0] - dt.date(1970, 1, 1)).days),
+            vocabulary.rank(after[1]),
+            vocabulary.rank(after[2]),
+            vocabulary.rank(after[3]),
+            float(KINDS.index(after[4])) if after[4] in KINDS else float(np.searchsorted(np.array(KINDS), after[4])) - 0.5,
+            float(after[5]),
+            float(after[6]),
+        )
+        keep &= _after(columns, key)
+    candidates = np.flatnonzero(keep)
+    if len(candidates) > limit:  # only the hops on or before the page's last date need sorting
+        cutoff = np.partition(columns[0][candidates], limit)[limit]
+        candidates = candidates[columns[0][candidates] <= cutoff]
+    order = candidates[np.lexsort([c[candidates] for c in reversed(columns)])]
+    more = int(keep.sum()) > limit
+    page = frontier.Pairs(pairs.q[order[:limit]], pairs.e[order[:limit]])
+    amounts = q.amounts(page)
+    ids = vocabulary.ids
+    hops = [
+        ChainHop(
+            from_=str(ids[lq.firm[qi]]),
+            to=str(ids[en.target[ei]]),
+            via=str(ids[en.actor[ei]]),
+            kind=KINDS[en.kind[ei]],
+            liquidity_on=from_day_number(int(lq.on[qi])),
+            on=from_day_number(int(en.on[ei])),
+            amount_usd=None if amount is None else format(amount, "f"),
+            fund=None if en.fund[ei] < 0 else str(ids[en.fund[ei]]),
+            listed=bool(lq.listed[qi]),
+        )
+        for qi, ei, amount in zip(page.q.tolist(), page.e.tolist(), amounts, strict=True)
+    ]
+    last = None
+    if more and hops:
+        h, ei = hops[-1], int(page.e[-1])
+        last = cursors.encode((h.on, h.from_, h.to, h.via, h.kind, int(en.cause[ei]), int(en.fund_seq[ei])))
+    return ChainHops(seq=core.seq, stale=q.stale, hops=hops, next_cursor=last)
