@@ -5,11 +5,12 @@
   const { api, el, $, clear, link, money, usd, escapeHtml } = LL;
   const id = document.body.dataset.id;
   const chainPath = `/v1/chains/${LL.encodeId(id)}`;
-  // Depth bounds the search; the graph draws the answer's firms and per-pair edges, never the
-  // hops (which can be thousands per pair on a large ledger): those are paged in the tables.
+  // The graph draws the first page of each direction's firms with the edges the answer gives for
+  // them, never the hops (which can be thousands per pair on a large ledger): those are paged
+  // from the hops route in the tables.
   const DEFAULT_DEPTH = 3;
   const HOPS_PAGE = 20;
-  const MAX_NODES = 400;
+  const CHAIN_PAGE = 200;
   // A generation is a band of columns, wrapped so that a big generation is not one tall line.
   const BAND_GAP = 300;
   const SUB_GAP = 200;
@@ -91,18 +92,21 @@
 
   const COLORS = { root: "#1d4e89", down: "#2e7d4f", up: "#c46a00" };
 
-  function drawGraph(down, up) {
+  const total = (chain) => chain.generations.reduce((sum, g) => sum + g.firms, 0);
+
+  function drawGraph(down, up, hops) {
     const rootId = down.root.id;
     const firms = new Map([[rootId, { id: rootId, name: down.root.name, generation: 0 }]]);
     // A firm both up- and downstream (firm edges can form cycles) is drawn once, downstream.
     for (const f of down.firms) if (!firms.has(f.id)) firms.set(f.id, { ...f });
     for (const f of up.firms) if (!firms.has(f.id)) firms.set(f.id, { ...f, generation: -f.generation });
-    let shown = [...firms.values()];
+    const shown = [...firms.values()];
     const note = $("chain-note");
-    note.hidden = shown.length <= MAX_NODES;
-    if (shown.length > MAX_NODES) {
-      shown = shown.sort((a, b) => Math.abs(a.generation) - Math.abs(b.generation)).slice(0, MAX_NODES);
-      note.textContent = `The chain holds ${firms.size} firms at this depth: the ${MAX_NODES} nearest are drawn. Ask for fewer generations to see all of them.`;
+    const partial = [down, up].filter((c) => c.next_cursor);
+    note.hidden = !partial.length;
+    if (partial.length) {
+      note.textContent = partial.map((c) => `${c.direction}: ${LL.count(total(c))} firms at this depth, the ${c.firms.length} nearest drawn`).join(" · ") +
+        ". Ask for fewer generations to see all of them.";
     }
     const columns = new Map();
     for (const f of shown) columns.set(f.generation, [...(columns.get(f.generation) || []), f]);
@@ -123,7 +127,7 @@
     const drawn = new Set(nodes.map((n) => n.id));
 
     const vias = new Map();
-    for (const hop of [...down.hops, ...up.hops]) {
+    for (const hop of hops) {
       const key = viaKey(hop.from, hop.to);
       vias.set(key, new Set([...(vias.get(key) || []), hop.via]));
     }
@@ -174,16 +178,19 @@
 
   // ---- hops tables --------------------------------------------------------------------------
 
-  function showHops(boxId, chain, names) {
+  function showHops(boxId, chain, first, names) {
     const box = clear($(boxId));
-    box.append(el("h3", {}, `${chain.direction}: ${LL.count(chain.hops_total)} hop${chain.hops_total === 1 ? "" : "s"}`));
-    if (!chain.hops_total) return;
+    box.append(el("h3", {}, `${chain.direction}: hops in date order`));
+    if (!first.hops.length) {
+      box.append(el("p", { class: "muted" }, "none"));
+      return;
+    }
     const firm = (f) => LL.firmLink(f, names.get(f));
     const tbody = el("tbody");
     box.append(el("table", { class: "list" }, el("thead", {}, el("tr", {}, ["date", "kind", "from", "into", "via", "amount"].map((h) => el("th", {}, h)))), tbody));
     const more = el("button", { type: "button" }, "More hops");
     box.append(more);
-    let cursor = chain.next_cursor;
+    let cursor = first.next_cursor;
     const add = (hops) => {
       for (const h of hops) {
         tbody.append(el("tr", {}, el("td", {}, h.on), el("td", {}, h.kind, h.listed ? " (listed firm)" : ""), el("td", {}, firm(h.from)),
@@ -191,12 +198,12 @@
       }
       more.hidden = !cursor;
     };
-    add(chain.hops);
+    add(first.hops);
     more.addEventListener("click", async () => {
       more.disabled = true;
       try {
         const params = { direction: chain.direction, window_years: chain.window_years, max_depth: chain.max_depth, limit: HOPS_PAGE, cursor };
-        const page = await api(chainPath, params);
+        const page = await api(`${chainPath}/hops`, params);
         cursor = page.next_cursor;
         add(page.hops);
       } catch (error) {
@@ -209,21 +216,23 @@
 
   LL.start(async () => {
     const q = LL.query();
-    const params = { max_depth: q.get("max_depth") || DEFAULT_DEPTH, window_years: q.get("window_years") || document.body.dataset.defaultWindow, limit: HOPS_PAGE };
+    const params = { max_depth: q.get("max_depth") || DEFAULT_DEPTH, window_years: q.get("window_years") || document.body.dataset.defaultWindow };
     LL.fillForm({ "max-depth": params.max_depth, window: params.window_years });
-    const [profile, down, up] = await Promise.all([
+    const [profile, down, up, downHops, upHops] = await Promise.all([
       api(`/v1/actors/${LL.encodeId(id)}`),
-      api(chainPath, { ...params, direction: "downstream" }),
-      api(chainPath, { ...params, direction: "upstream" }),
+      api(chainPath, { ...params, direction: "downstream", limit: CHAIN_PAGE }),
+      api(chainPath, { ...params, direction: "upstream", limit: CHAIN_PAGE }),
+      api(`${chainPath}/hops`, { ...params, direction: "downstream", limit: HOPS_PAGE }),
+      api(`${chainPath}/hops`, { ...params, direction: "upstream", limit: HOPS_PAGE }),
     ]);
     showProfile(profile);
     const names = new Map([[down.root.id, down.root.name], ...[...down.firms, ...up.firms].map((f) => [f.id, f.name])]);
     clear($("chain-summary")).append(
-      `${params.max_depth} generations, window ${params.window_years} years · downstream ${down.firms.length} firms (multiplier ${down.multiplier} at any depth) · `,
-      `upstream ${up.firms.length} firms (${up.multiplier} at any depth) · ledger seq ${down.seq}`,
+      `${params.max_depth} generations, window ${params.window_years} years · downstream ${LL.count(total(down))} firms (multiplier ${down.multiplier} at any depth) · `,
+      `upstream ${LL.count(total(up))} firms (${up.multiplier} at any depth) · ledger seq ${down.seq}`,
     );
-    drawGraph(down, up);
-    showHops("hops-down", down, names);
-    showHops("hops-up", up, names);
+    drawGraph(down, up, [...downHops.hops, ...upHops.hops]);
+    showHops("hops-down", down, downHops, names);
+    showHops("hops-up", up, upHops, names);
   });
 })();
