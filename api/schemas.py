@@ -134,7 +134,10 @@ class RecyclingPublic(BaseModel):
     reinvestments_total: int
     next_cursor: str | None
     recycled: bool
-    downstream: list[FirmGenerationPublic] = Field(description="firms downstream of any firm the actor reinvested in")
+    downstream: list[FirmGenerationPublic] = Field(
+        description="firms downstream of any firm the actor reinvested in, by (generation, id): the first 200"
+    )
+    downstream_total: int = Field(description="how many firms are downstream in all")
     seq: int
     stale: bool
 

@@ -1,9 +1,11 @@
-"""Chain answers timed in process, on a kept bench database: for ledgers whose hub answers
-outlive an API process (at 1M a hub's search runs minutes, and uvicorn's supervisor kills the
-process whose health check it no longer answers). 10 random founded firms (seeded), depth 6,
-the default page, one after another; no query starts after `--budget` seconds in a direction.
+"""Chain first pages timed in process, on a kept bench database: the engine without HTTP.
 
-    python -m bench.chains_in_process --database loopledger_bench_1m --budget 240
+Reads the columns once (timed: what the first question after the ledger moved pays), then asks
+for the first page of the chain of random founded firms (seeded) and of the hubs (the firms
+with the most liquidity events), every generation, both directions; prints one line per
+question and a summary with p50/p95.
+
+    python -m bench.chains_in_process --database loopledger_bench_1m --roots 100
 """
 
 from __future__ import annotations
@@ -11,52 +13,75 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import time
 from typing import Any
 
 import sqlalchemy as sa
 
 from bench.harness import db_url
-from ledger.chains import service as chains
+from ledger.chains import cores, pages
 from ledger.db import create_db_engine, make_session_factory, read_snapshot
 
 
-def measure(database: str, budget: float, roots: int = 10) -> dict[str, list[dict[str, Any]]]:
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else 0.0
+
+
+def measure(database: str, roots: int = 100, hubs: int = 3) -> dict[str, Any]:
     factory = make_session_factory(create_db_engine(db_url(database)))
     with read_snapshot(factory) as session:
         firms = list(session.scalars(sa.text("SELECT firm_id FROM firm_founding WHERE firm_id NOT LIKE 'bench-single-%' ORDER BY firm_id")))
-    sample = random.Random(7).sample(firms, roots)
-    out: dict[str, list[dict[str, Any]]] = {}
+        busiest = list(
+            session.scalars(sa.text(f"SELECT firm_id FROM liquidity_event GROUP BY firm_id ORDER BY count(*) DESC, firm_id LIMIT {hubs}"))
+        )
+        started = time.perf_counter()
+        core = cores.core(session, window_years=10)
+        load = time.perf_counter() - started
+    sizes = {"actors": core.size, "liquidity": len(core.liquidity.actor), "engagements": len(core.engagements.actor)}
+    print("core", json.dumps({"load_ms": _ms(load), **sizes}), flush=True)
+    sample = random.Random(7).sample(firms, min(roots, len(firms)))
+    out: dict[str, Any] = {"core_load_ms": _ms(load), **sizes}
     for direction in ("downstream", "upstream"):
         rows: list[dict[str, Any]] = []
-        deadline = time.perf_counter() + budget
-        for root in sample:
-            if time.perf_counter() > deadline:
-                break
+        for root in [*busiest, *sample]:
             started = time.perf_counter()
             with read_snapshot(factory) as session:
-                body = chains.chain(session, firm_id=root, direction=direction, max_depth=6)
+                page = pages.chain(session, firm_id=root, direction=direction)  # type: ignore[arg-type]
+            took = time.perf_counter() - started
             rows.append(
                 {
                     "root": root,
-                    "ms": round((time.perf_counter() - started) * 1000),
-                    "firms": len(body["firms"]),
-                    "edges": len(body["edges"]),
-                    "hops": body["hops_total"],
-                    "multiplier": body["multiplier"],
+                    "hub": root in busiest,
+                    "ms": _ms(took),
+                    "firms": len(page.firms),
+                    "edges": len(page.edges),
+                    "multiplier": page.multiplier,
                 }
             )
             print(direction, json.dumps(rows[-1]), flush=True)
-        out[direction] = rows
+        random_ms = [r["ms"] for r in rows if not r["hub"]]
+        out[direction] = {
+            "p50_ms": _percentile(random_ms, 0.5),
+            "p95_ms": _percentile(random_ms, 0.95),
+            "max_ms": max(random_ms, default=0.0),
+            "hubs": [r for r in rows if r["hub"]],
+        }
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", required=True, help="a database a bench run left, e.g. loopledger_bench_1m")
-    parser.add_argument("--budget", type=float, default=240.0, help="seconds per direction after which no query starts")
+    parser.add_argument("--roots", type=int, default=100, help="random founded firms per direction")
     args = parser.parse_args()
-    print(json.dumps(measure(args.database, args.budget)))
+    print(json.dumps(measure(args.database, args.roots)))
 
 
 if __name__ == "__main__":

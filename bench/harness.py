@@ -346,26 +346,41 @@ def freshness(
 
 
 def chain_queries(client: httpx.Client, roots: list[str], budget: float = 1800.0) -> dict[str, Any]:
-    """Depth 6, default page, per random root and direction, one after another; each answer is
-    waited for (a client that gave up would leave the search running in the API and slow the
-    next ones). No query starts once `budget` seconds have passed in a direction: `queries` says
-    how many ran, `not_run` how many roots were left."""
-    out: dict[str, Any] = {}
+    """The first page of each random root's chain (default page, every generation) and of its
+    hops, per direction, one after another. The first query after the ledger moved reads the
+    engine's columns (`core_load_ms`, measured apart); the others are served from them. No query
+    starts once `budget` seconds have passed in a direction: `queries` says how many ran."""
+
+    def timed(path: str, params: dict[str, Any]) -> tuple[float, dict[str, Any]]:
+        t = time.perf_counter()
+        response = client.get(path, params=params, timeout=None)
+        response.raise_for_status()
+        return time.perf_counter() - t, response.json()
+
+    load, _ = timed(f"/v1/chains/{roots[0]}", {"limit": 1})
+    out: dict[str, Any] = {"core_load_ms": round(load * 1000)}
     for direction in ("downstream", "upstream"):
         times: list[float] = []
+        hops: list[float] = []
+        largest: dict[str, Any] = {"root": None, "multiplier": -1, "ms": 0.0}
         deadline = time.perf_counter() + budget
         for root in roots:
             if time.perf_counter() > deadline:
                 break
-            t = time.perf_counter()
-            client.get(f"/v1/chains/{root}", params={"direction": direction, "max_depth": 6}, timeout=None).raise_for_status()
-            times.append(time.perf_counter() - t)
+            took, page = timed(f"/v1/chains/{root}", {"direction": direction})
+            times.append(took)
+            if page["multiplier"] > largest["multiplier"]:
+                largest = {"root": root, "multiplier": page["multiplier"], "ms": round(took * 1000, 1)}
+            hops.append(timed(f"/v1/chains/{root}/hops", {"direction": direction})[0])
         out[direction] = {
             "queries": len(times),
             "not_run": len(roots) - len(times),
             "p50_ms": percentile(times, 0.5),
             "p95_ms": percentile(times, 0.95),
             "max_ms": percentile(times, 1.0),
+            "hops_p50_ms": percentile(hops, 0.5),
+            "hops_p95_ms": percentile(hops, 0.95),
+            "largest": largest,
         }
     return out
 
@@ -435,13 +450,16 @@ def baseline(
 
 
 def _generations(client: httpx.Client, root: str) -> dict[str, int]:
-    """loopledger's downstream firms of root and their generations. The whole answer ends with
-    this call: a hub's at 1M parses to several GB, and keeping it while the next hub's was built
-    would not fit beside the API's."""
-    # No client timeout: at 1M a hub's answer takes minutes, and a timeout there lost the
-    # analyst's figures after 20 minutes of its work.
-    answer = client.get(f"/v1/chains/{root}", params={"limit": 1}, timeout=None).json()
-    return {f["id"]: f["generation"] for f in answer["firms"]}
+    """loopledger's downstream firms of root and their generations, read page by page."""
+    out: dict[str, int] = {}
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 2000} | ({"cursor": cursor} if cursor else {})
+        page = client.get(f"/v1/chains/{root}", params=params, timeout=None).json()
+        out.update((f["id"], f["generation"]) for f in page["firms"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return out
 
 
 def _analyst(

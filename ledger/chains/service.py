@@ -1,7 +1,8 @@
-"""Queries analysts ask of recycling: chains, an actor's recycling, talent lineage.
+"""Queries analysts ask of recycling besides chain pages (ledger/chains/pages.py): an actor's
+recycling and talent lineage.
 
-Every answer is computed when asked from the projections and the liquidity table, in the
-caller's session (one snapshot: the `seq` it reports is the watermark that snapshot saw).
+Every answer is computed when asked from the projections, the liquidity table and the columnar
+core, in the caller's session (one snapshot: the `seq` it reports is the one that snapshot saw).
 """
 
 from __future__ import annotations
@@ -12,21 +13,21 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from more_itertools import chunked
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from ledger.actors import service as actors_service
-from ledger.chains import cursors, search
-from ledger.chains.activity import Activity, Engagement, Hop, Liquidity, hops_from
+from ledger.chains import cores, cursors, frontier
+from ledger.chains.activity import Activity, Hop, hops_from
 from ledger.chains.dates import add_years
-from ledger.chains.places import Places
 from ledger.events.service import head_seq
 from ledger.projections import models as m
-from ledger.regions import service as regions_service
 
 DEFAULT_HOPS_PAGE = 500
+DOWNSTREAM_SHOWN = 200
 # Hop.key: (on, source, target, via, kind, cause_seq, fund_seq)
 HOP_KEY: tuple[type, ...] = (dt.date, str, str, str, str, int, int)
 
@@ -56,40 +57,6 @@ def hop_public(h: Hop) -> dict[str, Any]:
     }
 
 
-def edges(pairs: Iterable[tuple[Liquidity, Engagement]]) -> tuple[list[dict[str, Any]], int]:
-    """The hops aggregated per firm pair (how many actors carried them, of which kinds, from
-    when, and how much money: the sum of the known amounts, null when none is known), and how
-    many hops there are. One pass over the pairs, no hop objects."""
-    pairs_by: dict[tuple[str, str], list[Any]] = {}
-    total = 0
-    for q, e in pairs:
-        total += 1
-        key = (q.firm_id, e.target_id)
-        agg = pairs_by.get(key)
-        if agg is None:
-            agg = pairs_by[key] = [set(), 0, set(), e.on, None]
-        agg[0].add(e.actor_id)
-        agg[1] += 1
-        agg[2].add(e.kind)
-        if e.on < agg[3]:
-            agg[3] = e.on
-        if e.amount_usd is not None:
-            agg[4] = e.amount_usd if agg[4] is None else agg[4] + e.amount_usd
-    out = [
-        {
-            "from": source,
-            "to": target,
-            "vias": len(vias),
-            "hops": count,
-            "kinds": sorted(kinds) if len(kinds) > 1 else list(kinds),
-            "first_on": first.isoformat(),
-            "amount_usd": None if amount is None else format(amount, "f"),
-        }
-        for (source, target), (vias, count, kinds, first, amount) in sorted(pairs_by.items())
-    ]
-    return out, total
-
-
 def page(hops: Iterable[Hop], *, limit: int, cursor: str | None) -> tuple[list[Hop], str | None]:
     """A page of hops (given in date order) after `cursor`, and the cursor of the next page (None at the end)."""
     after = None if cursor is None else cursors.decode(cursor, HOP_KEY)
@@ -103,51 +70,19 @@ def page(hops: Iterable[Hop], *, limit: int, cursor: str | None) -> tuple[list[H
     return chunk, None
 
 
-def chain(
-    session: Session,
-    *,
-    firm_id: str,
-    direction: search.Direction = "downstream",
-    max_depth: int | None = None,
-    window_years: int = 10,
-    region: str | None = None,
-    limit: int = DEFAULT_HOPS_PAGE,
-    cursor: str | None = None,
-) -> dict[str, Any]:
-    """Firms downstream (upstream) of a firm by generation, the hops between them aggregated per
-    firm pair, a page of the individual hops, and the multipliers."""
-    actors_service.get_or_raise(session, actor_id=firm_id)
-    patterns = None if region is None else regions_service.get_or_raise(session, slug=region).members
-    activity = Activity(session, window_years=window_years)
-    found = search.search(
-        activity,
-        Places(session),
-        roots=[firm_id],
-        direction=direction,
-        max_depth=max_depth,
-        region=patterns,
-    )
-    hops, next_cursor = page(found.hops_in_order(), limit=limit, cursor=cursor)
-    aggregated, total = edges(found.pairs())
-    names = actors_service.names(session, [*found.generations, firm_id])
-    return {
-        "root": {"id": firm_id, "name": names.get(firm_id)},
-        "direction": direction,
-        "window_years": window_years,
-        "max_depth": max_depth,
-        "region": region,
-        "firms": [
-            {"id": f, "name": names.get(f), "generation": g}
-            for f, g in sorted(found.generations.items(), key=lambda item: (item[1], item[0]))
-        ],
-        "edges": aggregated,
-        "hops": [hop_public(h) for h in hops],
-        "hops_total": total,
-        "next_cursor": next_cursor,
-        "multiplier": found.multiplier,
-        "local_multiplier": found.local_multiplier,
-        **freshness(activity),
-    }
+def reached(session: Session, roots: Sequence[str], *, window_years: int, shown: int | None = None) -> tuple[dict[str, int], int]:
+    """The firms downstream of any of `roots` with their fewest hops from any of them, ordered
+    by (generation, id), the first `shown` of them (all when None), and how many there are."""
+    core = cores.core(session, window_years=window_years)
+    codes = [c for c in (core.vocabulary.code(r) for r in roots) if c is not None]
+    if not codes:
+        return {}, 0
+    found = frontier.search(core, np.array(codes, dtype=np.int64))
+    members = np.flatnonzero(found.generation > 0)
+    generation = found.generation[members]
+    order = np.lexsort((members, generation))[: len(members) if shown is None else shown]
+    ids = core.vocabulary.ids
+    return {str(ids[members[i]]): int(generation[i]) for i in order.tolist()}, len(members)
 
 
 def recycling(
@@ -167,10 +102,9 @@ def recycling(
             key=Hop.key,
         )
     targets = sorted({h.target_id for h in hops})
-    downstream = search.search(activity, Places(session), roots=targets) if targets else None
+    downstream, downstream_total = reached(session, targets, window_years=window_years, shown=DOWNSTREAM_SHOWN)
     shown, next_cursor = page(hops, limit=limit, cursor=cursor)
-    generations = {} if downstream is None else downstream.generations
-    names = actors_service.names(session, generations)
+    names = actors_service.names(session, downstream)
     return {
         "actor": {"id": actor.id, "name": actor.name, "type": actor.type, "kind": actor.kind},
         "window_years": window_years,
@@ -179,9 +113,8 @@ def recycling(
         "reinvestments_total": len(hops),
         "next_cursor": next_cursor,
         "recycled": any(not h.listed for h in hops),
-        "downstream": [
-            {"id": f, "name": names.get(f), "generation": g} for f, g in sorted(generations.items(), key=lambda item: (item[1], item[0]))
-        ],
+        "downstream": [{"id": f, "name": names.get(f), "generation": g} for f, g in downstream.items()],
+        "downstream_total": downstream_total,
         **freshness(activity),
     }
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,10 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger.chains import liquidity, maintain, search
-from ledger.chains.activity import Activity
+from ledger.chains import cores, liquidity, maintain, pages
 from ledger.chains.models import LiquidityEvent
-from ledger.chains.places import Places
 from ledger.db import read_snapshot, unit_of_work
+from ledger.errors import NotFound
 from ledger.events.service import head_seq
 from ledger.metrics import service as metrics_service
 from ledger.metrics.models import MetricPart
@@ -110,11 +110,17 @@ class State:
 
 def snapshot(factory: sessionmaker[Session], roots: Sequence[str] = FIRMS) -> State:
     with read_snapshot(factory) as session:
+        cores.forget()  # each snapshot reads the columns anew: from the liquidity table as it is now
         chains = {}
         for root in roots:
             for direction in ("downstream", "upstream"):
-                found = search.search(Activity(session, window_years=10), Places(session), roots=[root], direction=direction)  # type: ignore[arg-type]
-                chains[(root, direction)] = (found.generations, [h.key() for h in found.hops_in_order()])
+                try:
+                    firms = pages.chain(session, firm_id=root, direction=direction, limit=pages.MAX_FIRMS_PAGE)  # type: ignore[arg-type]
+                    hops = pages.chain_hops(session, firm_id=root, direction=direction, limit=pages.MAX_HOPS_PAGE)  # type: ignore[arg-type]
+                except NotFound:
+                    continue
+                assert firms.next_cursor is None and hops.next_cursor is None
+                chains[(root, direction)] = ({f.id: f.generation for f in firms.firms}, [h.model_dump() for h in hops.hops])
         position = maintain.position(session)
         assert position == head_seq(session)
         return State(position, _table(session, LiquidityEvent), _parts(factory), chains)
@@ -177,10 +183,8 @@ def test_worked_example_event_by_event_equals_full_recompute(sqlite_template: Pa
         full = assert_incremental_equals_full(factory, history, roots=("alpha", "beta", "gamma", "delta", "epsilon", "zeta"))
         assert full.position == len(history)  # every event was accepted
         with read_snapshot(factory) as session:
-            found = search.search(Activity(session, window_years=10), Places(session), roots=["alpha"])
-            hops = sorted(
-                (h.source_id, h.target_id, h.via_id, h.engagement.kind, h.on, h.engagement.amount_usd) for h in found.hops_in_order()
-            )
+            listed = pages.chain_hops(session, firm_id="alpha").hops
+            hops = sorted((h.from_, h.to, h.via, h.kind, h.on, None if h.amount_usd is None else Decimal(h.amount_usd)) for h in listed)
         assert hops == sorted(WORKED_EXAMPLE_HOPS)
         assert full.chains[("alpha", "downstream")][0] == {"beta": 1, "gamma": 1, "delta": 1, "epsilon": 2}
         assert full.chains[("beta", "downstream")][0] == {"gamma": 1, "epsilon": 2}
@@ -233,8 +237,7 @@ def test_firm_in_its_own_ipo_proceeds_is_self_liquidity_not_a_second_hop(univers
         assert_incremental_equals_full(factory, history)
         with read_snapshot(factory) as session:
             liquidity = [(q.actor_id, q.firm_id) for q in session.scalars(sa.select(LiquidityEvent))]
-            found = search.search(Activity(session, window_years=10), Places(session), roots=["f0"])
-            hops = sorted((h.source_id, h.target_id, h.via_id, h.engagement.kind, h.listed) for h in found.hops_in_order())
+            hops = sorted((h.from_, h.to, h.via, h.kind, h.listed) for h in pages.chain_hops(session, firm_id="f0").hops)
     # p0 has liquidity from f0; f0's own IPO counts only through the listed-firm rule.
     assert liquidity == [("p0", "f0")]
     assert hops == [("f0", "f1", "f0", "capital", True), ("f0", "f1", "p0", "capital", False)]
