@@ -1,14 +1,16 @@
 """The columnar core of the chain engine: what the search needs, as integer-coded columns.
 
-Actors are coded by their rank in the sorted list of ids (so code order is id order, and hop
-keys sort as their strings would), dates are day numbers. Liquidity events are sorted by
+Actors are coded in the order they were first read (a refresh appends codes, it never recodes;
+`Vocabulary.rank` gives id order for sorting), dates are day numbers. Liquidity events are sorted by
 (actor, date) and engagements by (actor, opens), each with a combined int64 key, so "the
 engagements of X opening in (t, t + W]" is two `searchsorted` calls for any number of X at once;
-both are also grouped by firm (CSR offsets) for the frontier's gathers. Nothing here loops over
-rows in Python: rows are read in bulk and every column is built by numpy.
+both are also grouped by firm (CSR offsets) for the frontier's gathers. Rows are read in bulk
+(one query per table) and every column is built by numpy; ids are coded by one sort per column
+and a dict look-up per distinct id.
 
-A `Core` is for one window W (fund engagements depend on it: an LP's raise at t1 reaches the
-fund's rounds within W after t1); its `Columns` (W-independent) are shared by every W.
+`Columns` (W-independent) grow by the rows of new events; a `Core` is built from them for one
+window W (fund engagements depend on it: an LP's raise at t1 reaches the fund's rounds within W
+after t1).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import sqlalchemy as sa
+from numpy.dtypes import StringDType
 from sqlalchemy.orm import Session
 
 from ledger.actors.models import Actor
@@ -28,7 +31,7 @@ from ledger.chains import liquidity, maintain
 from ledger.chains.activity import MENTOR_ROLES
 from ledger.chains.dates import add_years_days, day_numbers, window_opens_days
 from ledger.chains.models import LiquidityEvent
-from ledger.events.models import LedgerHead
+from ledger.events.models import EventRow, LedgerHead, Retraction
 from ledger.projections import models as m
 from ledger.regions.patterns import LocationT, matches
 
@@ -79,103 +82,182 @@ class Groups:
         return self.order[at], owner
 
 
-@dataclass(frozen=True)
 class Vocabulary:
-    ids: npt.NDArray[np.object_]  # sorted
-    index: dict[str, int]
+    """Actor ids as codes, append-only (a refresh adds ids without recoding the columns), with
+    each code's rank in id order: pages and hops sort by id through `rank`."""
 
-    @classmethod
-    def of(cls, *columns: Sequence[str]) -> Vocabulary:
-        ids = sorted(set().union(*columns))
-        return cls(np.array(ids, dtype=object), {a: i for i, a in enumerate(ids)})
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.index: dict[str, int] = {}
+        self.sorted_ids: npt.NDArray[Any] = np.array([], dtype=StringDType())
+        self.order = np.zeros(0, np.int64)  # codes in id order
+        self.rank = np.zeros(0, np.int64)
 
-    def codes(self, values: Sequence[str]) -> I32:
-        return np.fromiter(map(self.index.__getitem__, values), dtype=np.int32, count=len(values))
+    def copy(self) -> Vocabulary:
+        out = Vocabulary()
+        out.ids, out.index = list(self.ids), dict(self.index)
+        out.sorted_ids, out.order, out.rank = self.sorted_ids, self.order, self.rank
+        return out
+
+    def encode(self, values: Sequence[str]) -> I32:
+        """Codes of these ids, adding the new ones: one sort of the values, a dict look-up per
+        distinct id."""
+        if not values:
+            return np.zeros(0, np.int32)
+        distinct, inverse = np.unique(np.array(values, dtype=StringDType()), return_inverse=True)
+        names: list[str] = distinct.tolist()
+        fresh = [v for v in names if v not in self.index]
+        if fresh:
+            first = len(self.ids)
+            self.ids += fresh
+            self.index.update((v, first + i) for i, v in enumerate(fresh))
+            new = np.array(fresh, dtype=StringDType())  # sorted: a subsequence of `distinct`
+            at = np.searchsorted(self.sorted_ids, new)
+            self.sorted_ids = np.insert(self.sorted_ids, at, new)
+            self.order = np.insert(self.order, at, np.arange(first, first + len(fresh), dtype=np.int64))
+            self.rank = np.empty(len(self.ids), np.int64)
+            self.rank[self.order] = np.arange(len(self.ids), dtype=np.int64)
+        codes = np.fromiter(map(self.index.__getitem__, names), dtype=np.int32, count=len(names))
+        out: I32 = codes[inverse.reshape(-1)]
+        return out
 
     def code(self, actor_id: str) -> int | None:
         return self.index.get(actor_id)
 
-    def rank(self, actor_id: str) -> float:
-        """Where an id sorts among the codes: its code, or half-way between two codes."""
-        code = self.index.get(actor_id)
-        return float(code) if code is not None else float(np.searchsorted(self.ids, actor_id)) - 0.5
+    def position(self, actor_id: str) -> float:
+        """Where an id sorts among the ranks: its rank, or half-way between two ranks."""
+        at = int(np.searchsorted(self.sorted_ids, actor_id))
+        found = at < len(self.sorted_ids) and self.sorted_ids[at] == actor_id
+        return float(at) if found else at - 0.5
+
+    def names(self, codes: npt.NDArray[Any]) -> list[str]:
+        ids = self.ids
+        return [ids[c] for c in codes.tolist()]
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
-def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
-    return [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+Table = dict[str, npt.NDArray[Any]]
+
+# The tables the engine reads, each a set of coded columns; every table grows by appending the
+# rows of new events (a retraction makes the next read a whole one).
+SHAPES: dict[str, tuple[str, ...]] = {
+    "liquidity": ("actor", "firm", "on"),  # participations; the earliest per (actor, firm) counts
+    "ipos": ("firm", "on"),
+    "capital": ("investor", "firm", "on", "seq"),
+    "founders": ("person", "firm", "since", "seq"),
+    "mentors": ("person", "org", "started", "seq"),  # every mentor, advisor or board role
+    "founded": ("firm",),
+    "commitments": ("lp", "fund", "t1", "seq"),
+    "foundings": ("actor", "on", "seq", "location"),
+    "relocations": ("actor", "on", "seq", "location"),
+    "registered": ("actor", "location"),  # actors registered with a location
+}
+_ACTORS = {"actor", "firm", "investor", "person", "org", "lp", "fund"}
+_DAYS = {"on", "since", "started", "t1"}
 
 
 @dataclass
 class Columns:
-    """The W-independent inputs, as read from the projections (ids still strings)."""
+    """The W-independent inputs through `seq`, coded."""
 
     seq: int
     head_hash: str
-    liquidity: list[list[Any]]  # actor, firm, on
-    ipos: list[list[Any]]  # firm, on
-    capital: list[list[Any]]  # investor, firm, on, round seq
-    founders: list[list[Any]]  # person, firm, since, seq (the earliest per pair)
-    mentors: list[list[Any]]  # person, org, started, seq (orgs that were founded)
-    commitments: list[list[Any]]  # lp, fund, t1, raise seq
-    places: list[list[Any]]  # actor, day, seq, country, subdivision, city
+    vocabulary: Vocabulary
+    tables: dict[str, Table]
+    locations: dict[LocationT, int]
+
+    def extended(self, rows: dict[str, list[Any]], seq: int, head_hash: str) -> Columns:
+        """These columns with the rows of later events appended."""
+        vocabulary, locations = self.vocabulary.copy(), dict(self.locations)
+        tables = {name: _coded(name, rows[name], vocabulary, locations) for name in SHAPES}
+        merged = {name: {c: np.concatenate([self.tables[name][c], tables[name][c]]) for c in SHAPES[name]} for name in SHAPES}
+        return Columns(seq, head_hash, vocabulary, merged, locations)
 
 
-def read(session: Session) -> Columns:
-    """Every input of the engine at the session's snapshot, one bulk read per table."""
-    head = session.execute(sa.select(LedgerHead.last_seq, LedgerHead.last_hash)).first()
-    seq, head_hash = (int(head[0]), str(head[1])) if head else (0, "")
+def _coded(name: str, rows: list[Any], vocabulary: Vocabulary, locations: dict[LocationT, int]) -> Table:
+    columns = SHAPES[name]
+    width = len(columns) + (2 if "location" in columns else 0)
+    values = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+    out: Table = {}
+    for i, column in enumerate(columns):
+        if column == "location":
+            triples = zip(values[i], values[i + 1], values[i + 2], strict=True)
+            out[column] = np.fromiter((locations.setdefault(t, len(locations)) for t in triples), dtype=np.int32, count=len(values[i]))
+        elif column in _ACTORS:
+            out[column] = vocabulary.encode(values[i])
+        elif column in _DAYS:
+            out[column] = day_numbers([d or dt.date(1, 1, 1) for d in values[i]]) if values[i] else np.zeros(0, np.int32)
+        else:
+            out[column] = np.asarray(values[i], dtype=np.int64)
+    return out
 
-    def rows(query: Any) -> list[Any]:
-        return list(session.execute(query).all())
 
-    if maintain.position(session) >= seq:
+def head(session: Session) -> tuple[int, str]:
+    """The log's (seq, hash) as the session sees it: what a core is valid for."""
+    found = session.execute(sa.select(LedgerHead.last_seq, LedgerHead.last_hash)).first()
+    return (int(found[0]), str(found[1])) if found else (0, "")
+
+
+def _queries(session: Session, after: int | None, upto: int) -> dict[str, Any]:
+    """Per table, the query of its rows from the events after `after` (None: every event)."""
+
+    def new(column: Any) -> list[Any]:
+        return [] if after is None else [column > after]
+
+    if after is not None:
+        sub = liquidity.participations(after=after, upto=upto).subquery()
+        liq: Any = sa.select(sub.c[0], sub.c[3], sub.c[4])
+    elif maintain.position(session) >= upto:
         t = LiquidityEvent.__table__.c  # type: ignore[attr-defined]
-        liq = rows(sa.select(t.actor_id, t.firm_id, sa.func.min(t.liquidity_on)).group_by(t.actor_id, t.firm_id))
+        liq = sa.select(t.actor_id, t.firm_id, sa.func.min(t.liquidity_on)).group_by(t.actor_id, t.firm_id)
     else:  # the workers are behind: the same participations, joined from the projections
         sub = liquidity.participations().subquery()
-        liq = rows(sa.select(sub.c[0], sub.c[3], sa.func.min(sub.c[4])).group_by(sub.c[0], sub.c[3]))
+        liq = sa.select(sub.c[0], sub.c[3], sa.func.min(sub.c[4])).group_by(sub.c[0], sub.c[3])
     x = m.FirmExit.__table__.c  # type: ignore[attr-defined]
-    ipos = rows(sa.select(x.firm_id, sa.func.min(x.occurred_on)).where(x.kind == "ipo").group_by(x.firm_id))
     ri = m.RoundInvestor.__table__.c  # type: ignore[attr-defined]
-    capital = rows(sa.select(ri.investor_id, ri.firm_id, ri.occurred_on, ri.event_seq).distinct())
     f = m.Founder.__table__.c  # type: ignore[attr-defined]
-    founders = rows(sa.select(f.person_id, f.firm_id, f.since, f.event_seq))
     ff = m.FirmFounding.__table__.c  # type: ignore[attr-defined]
     af = m.Affiliation.__table__.c  # type: ignore[attr-defined]
-    mentors = rows(
-        sa.select(af.person_id, af.org_id, af.started_on, af.event_seq).where(
-            af.role.in_(MENTOR_ROLES), af.org_id.in_(sa.select(ff.firm_id))
-        )
-    )
     lp = m.FundLp.__table__.c  # type: ignore[attr-defined]
-    commitments = rows(sa.select(lp.lp_id, lp.fund_id, lp.occurred_on, lp.event_seq).distinct())
     rl = m.Relocation.__table__.c  # type: ignore[attr-defined]
     ac = Actor.__table__.c  # type: ignore[attr-defined]
-    places = rows(sa.select(ff.firm_id, ff.founded_on, ff.event_seq, ff.country, ff.subdivision, ff.city))
-    places += rows(
-        sa.select(rl.firm_id, rl.occurred_on, rl.event_seq, rl.country, rl.subdivision, rl.city).where(
-            rl.firm_id.in_(sa.select(ff.firm_id))
-        )
-    )
-    places += rows(
-        sa.select(ac.id, sa.null(), sa.literal(0), ac.country, ac.subdivision, ac.city).where(
-            ac.country.is_not(None), ac.id.not_in(sa.select(ff.firm_id))
-        )
-    )
-    return Columns(
-        seq=seq,
-        head_hash=head_hash,
-        liquidity=_columns(liq, 3),
-        ipos=_columns(ipos, 2),
-        capital=_columns(capital, 4),
-        founders=_columns(founders, 4),
-        mentors=_columns(mentors, 4),
-        commitments=_columns(commitments, 4),
-        places=_columns(places, 6),
-    )
+    return {
+        "liquidity": liq,
+        "ipos": sa.select(x.firm_id, x.occurred_on).where(x.kind == "ipo", *new(x.event_seq)),
+        "capital": sa.select(ri.investor_id, ri.firm_id, ri.occurred_on, ri.event_seq).where(*new(ri.event_seq)).distinct(),
+        "founders": sa.select(f.person_id, f.firm_id, f.since, f.event_seq).where(*new(f.event_seq)),
+        "mentors": sa.select(af.person_id, af.org_id, af.started_on, af.event_seq).where(af.role.in_(MENTOR_ROLES), *new(af.event_seq)),
+        "founded": sa.select(ff.firm_id).where(*new(ff.event_seq)),
+        "commitments": sa.select(lp.lp_id, lp.fund_id, lp.occurred_on, lp.event_seq).where(*new(lp.event_seq)).distinct(),
+        "foundings": sa.select(ff.firm_id, ff.founded_on, ff.event_seq, ff.country, ff.subdivision, ff.city).where(*new(ff.event_seq)),
+        "relocations": sa.select(rl.firm_id, rl.occurred_on, rl.event_seq, rl.country, rl.subdivision, rl.city).where(*new(rl.event_seq)),
+        "registered": sa.select(ac.id, ac.country, ac.subdivision, ac.city).where(ac.country.is_not(None), *new(ac.registered_seq)),
+    }
+
+
+def read(session: Session, previous: Columns | None = None) -> Columns:
+    """The columns at the session's snapshot: the previous ones extended by the rows of the
+    events since, when the log still continues them and nothing since retracted an event; else
+    every row, one bulk read per table."""
+    seq, head_hash = head(session)
+    if previous is not None and previous.seq <= seq and _continues(session, previous):
+        rows = {name: list(session.execute(q).all()) for name, q in _queries(session, previous.seq, seq).items()}
+        return previous.extended(rows, seq, head_hash)
+    vocabulary, locations = Vocabulary(), {}  # type: ignore[var-annotated]
+    queries = _queries(session, None, seq)
+    tables = {name: _coded(name, list(session.execute(q).all()), vocabulary, locations) for name, q in queries.items()}
+    return Columns(seq, head_hash, vocabulary, tables, locations)
+
+
+def _continues(session: Session, previous: Columns) -> bool:
+    """The log still holds the event the columns were read through, and retracted none since."""
+    if previous.seq == 0:
+        return False
+    at = session.scalar(sa.select(EventRow.chain_hash).where(EventRow.seq == previous.seq))
+    retracted = session.scalar(sa.select(sa.func.count()).select_from(Retraction).where(Retraction.retraction_seq > previous.seq))
+    return bool(at == previous.head_hash and not retracted)
 
 
 @dataclass(frozen=True)
@@ -261,35 +343,46 @@ class Core:
         return found
 
 
-def _days(values: Sequence[dt.date | None]) -> I32:
-    return day_numbers([v or dt.date(1, 1, 1) for v in values]) if values else np.zeros(0, np.int32)
-
-
 def build(columns: Columns, window: int) -> Core:
-    """The core for window W from the columns read: vocabulary, codes, sorting, the fund join."""
-    c = columns
-    vocabulary = Vocabulary.of(
-        c.liquidity[0], c.liquidity[1], c.ipos[0], c.capital[0], c.capital[1], c.founders[0], c.founders[1],
-        c.mentors[0], c.mentors[1], c.commitments[0], c.commitments[1], c.places[0],
-    )  # fmt: skip
-    size = len(vocabulary)
+    """The core for window W: the earliest liquidity per pair, the engagements with the fund
+    join for W, the place histories, each sorted and grouped. numpy throughout."""
+    size = len(columns.vocabulary)
+    t = columns.tables
     return Core(
-        seq=c.seq,
-        head_hash=c.head_hash,
+        seq=columns.seq,
+        head_hash=columns.head_hash,
         window=window,
-        vocabulary=vocabulary,
-        liquidity=_liquidity(c, vocabulary, size, window),
-        engagements=_engagements(c, vocabulary, size, window),
-        places=_places(c, vocabulary),
+        vocabulary=columns.vocabulary,
+        liquidity=_liquidity(t, size, window),
+        engagements=_engagements(t, size, window),
+        places=_places(t, columns.locations),
     )
 
 
-def _liquidity(c: Columns, v: Vocabulary, size: int, window: int) -> LiquidityColumns:
-    ipo_firms = v.codes(c.ipos[0])
-    actor = np.concatenate([v.codes(c.liquidity[0]), ipo_firms])
-    firm = np.concatenate([v.codes(c.liquidity[1]), ipo_firms])
-    on = np.concatenate([_days(c.liquidity[2]), _days(c.ipos[1])])
-    listed = np.concatenate([np.zeros(len(c.liquidity[0]), np.bool_), np.ones(len(ipo_firms), np.bool_)])
+def _first(*columns: npt.NDArray[Any], by: int) -> tuple[I64, Bools]:
+    """The lexicographic order of the rows by `columns` (first column first) and which rows of
+    that order are the first of their group on the first `by` columns."""
+    order = np.lexsort(columns[::-1]).astype(np.int64)
+    first = np.ones(len(order), np.bool_)
+    if len(order):
+        same = np.ones(len(order) - 1, np.bool_)
+        for column in columns[:by]:
+            ordered = column[order]
+            same &= ordered[1:] == ordered[:-1]
+        first[1:] = ~same
+    return order, first
+
+
+def _liquidity(t: dict[str, Table], size: int, window: int) -> LiquidityColumns:
+    q, ipo = t["liquidity"], t["ipos"]
+    order, first = _first(q["actor"], q["firm"], q["on"], by=2)  # the earliest per (actor, firm)
+    kept = order[first]
+    ipo_order, ipo_first = _first(ipo["firm"], ipo["on"], by=1)  # a firm's earliest IPO
+    ipos = ipo_order[ipo_first]
+    actor = np.concatenate([q["actor"][kept], ipo["firm"][ipos]])
+    firm = np.concatenate([q["firm"][kept], ipo["firm"][ipos]])
+    on = np.concatenate([q["on"][kept], ipo["on"][ipos]])
+    listed = np.concatenate([np.zeros(len(kept), np.bool_), np.ones(len(ipos), np.bool_)])
     order = np.lexsort((firm, on, actor))
     actor, firm, on, listed = actor[order], firm[order], on[order], listed[order]
     return LiquidityColumns(
@@ -303,26 +396,29 @@ def _liquidity(c: Columns, v: Vocabulary, size: int, window: int) -> LiquidityCo
     )
 
 
-def _engagements(c: Columns, v: Vocabulary, size: int, window: int) -> EngagementColumns:
+def _engagements(t: dict[str, Table], size: int, window: int) -> EngagementColumns:
     parts: list[dict[str, npt.NDArray[Any]]] = []
-    # capital: X invests in a round of G
-    investor, firm, on = v.codes(c.capital[0]), v.codes(c.capital[1]), _days(c.capital[2])
-    round_seq = np.asarray(c.capital[3], dtype=np.int64)
+    # capital: X invests in a round of G (an investor named twice in a round is one engagement)
+    c = t["capital"]
+    order, first = _first(c["investor"], c["firm"], c["on"], c["seq"], by=4)
+    kept = order[first]
+    investor, firm, on, round_seq = c["investor"][kept], c["firm"][kept], c["on"][kept], c["seq"][kept]
     parts.append(_part(investor, CAPITAL, firm, on, on, round_seq))
     # founder: the earliest date X became G's founder counts, once
-    person, founded, since = v.codes(c.founders[0]), v.codes(c.founders[1]), _days(c.founders[2])
-    seq = np.asarray(c.founders[3], dtype=np.int64)
-    order = np.lexsort((seq, since, founded, person))
-    person, founded, since, seq = person[order], founded[order], since[order], seq[order]
-    first = np.ones(len(person), np.bool_)
-    first[1:] = (person[1:] != person[:-1]) | (founded[1:] != founded[:-1])
-    parts.append(_part(person[first], FOUNDER, founded[first], since[first], since[first], seq[first]))
+    f = t["founders"]
+    order, first = _first(f["person"], f["firm"], f["since"], f["seq"], by=2)
+    kept = order[first]
+    parts.append(_part(f["person"][kept], FOUNDER, f["firm"][kept], f["since"][kept], f["since"][kept], f["seq"][kept]))
     # mentor: X joins a founded G as mentor, advisor or board member
-    mentor_on = _days(c.mentors[2])
-    parts.append(_part(v.codes(c.mentors[0]), MENTOR, v.codes(c.mentors[1]), mentor_on, mentor_on, np.asarray(c.mentors[3], np.int64)))
+    j = t["mentors"]
+    into_founded = np.isin(j["org"], t["founded"]["firm"])
+    started = j["started"][into_founded]
+    parts.append(_part(j["person"][into_founded], MENTOR, j["org"][into_founded], started, started, j["seq"][into_founded]))
     # fund: LP X of a raise of V at t1 engages with each G that V funds at t2, t1 < t2 <= t1 + W
-    lp, fund, t1 = v.codes(c.commitments[0]), v.codes(c.commitments[1]), _days(c.commitments[2])
-    raise_seq = np.asarray(c.commitments[3], dtype=np.int64)
+    lp = t["commitments"]
+    order, first = _first(lp["lp"], lp["fund"], lp["t1"], lp["seq"], by=4)
+    kept = order[first]
+    lps, fund, t1, raise_seq = lp["lp"][kept], lp["fund"][kept], lp["t1"][kept], lp["seq"][kept]
     by_investor = np.lexsort((on, investor))
     round_key = keys(investor, on)[by_investor]
     lo = np.searchsorted(round_key, keys(fund, t1), side="right")
@@ -330,7 +426,7 @@ def _engagements(c: Columns, v: Vocabulary, size: int, window: int) -> Engagemen
     at, which = ranges(lo.astype(np.int64), hi.astype(np.int64))
     rounds = by_investor[at]
     parts.append(
-        _part(lp[which], FUND, firm[rounds], on[rounds], t1[which], round_seq[rounds], fund=fund[which], fund_seq=raise_seq[which])
+        _part(lps[which], FUND, firm[rounds], on[rounds], t1[which], round_seq[rounds], fund=fund[which], fund_seq=raise_seq[which])
     )
     cols = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
     order = np.lexsort((cols["fund_seq"], cols["cause"], cols["kind"], cols["target"], cols["on"], cols["opens"], cols["actor"]))
@@ -375,15 +471,18 @@ def _part(
     }
 
 
-def _places(c: Columns, v: Vocabulary) -> PlaceColumns:
-    actor = v.codes(c.places[0])
-    day = day_numbers([d or dt.date(1, 1, 1) for d in c.places[1]]) if c.places[1] else np.zeros(0, np.int32)
-    seq = np.asarray(c.places[2], dtype=np.int64)
-    found: dict[LocationT, int] = {}
-    location = np.fromiter(
-        (found.setdefault(loc, len(found)) for loc in zip(c.places[3], c.places[4], c.places[5], strict=True)),
-        dtype=np.int32,
-        count=len(actor),
-    )
+def _places(t: dict[str, Table], locations: dict[LocationT, int]) -> PlaceColumns:
+    """A founded firm from its founding on (then its relocations); any other actor where it was
+    registered, from the beginning of time."""
+    founded = t["foundings"]["actor"]
+    moves = t["relocations"]
+    moved = np.isin(moves["actor"], founded)
+    registered = t["registered"]
+    elsewhere = ~np.isin(registered["actor"], founded)
+    never = np.full(int(elsewhere.sum()), -_OFFSET, np.int32)  # the earliest day a key holds
+    actor = np.concatenate([founded, moves["actor"][moved], registered["actor"][elsewhere]])
+    day = np.concatenate([t["foundings"]["on"], moves["on"][moved], never])
+    seq = np.concatenate([t["foundings"]["seq"], moves["seq"][moved], np.zeros(len(never), np.int64)])
+    location = np.concatenate([t["foundings"]["location"], moves["location"][moved], registered["location"][elsewhere]])
     order = np.lexsort((seq, day, actor))
-    return PlaceColumns(actor=actor[order], key=keys(actor[order], day[order]), location=location[order], locations=list(found))
+    return PlaceColumns(actor=actor[order], key=keys(actor[order], day[order]), location=location[order], locations=list(locations))

@@ -22,7 +22,7 @@ from ledger.actors import service as actors_service
 from ledger.chains import cores, cursors, frontier
 from ledger.chains.activity import Activity
 from ledger.chains.core import CAPITAL, FUND, I64, KINDS, Bools, Core
-from ledger.chains.dates import from_day_number
+from ledger.chains.dates import day_number, from_day_number
 from ledger.chains.schemas import ChainEdge, ChainFirm, ChainGeneration, ChainHop, ChainHops, ChainPage, ChainRoot
 from ledger.events.service import head_seq
 from ledger.regions import service as regions_service
@@ -64,7 +64,7 @@ class _Question:
         actors_service.get_or_raise(session, actor_id=firm_id)
         patterns = None if region is None else regions_service.get_or_raise(session, slug=region).members
         self.session = session
-        self.core: Core = cores.core(session, window_years=window_years)
+        self.core: Core = cores.core(session, window_years=window_years, deadline=deadline)
         self.downstream = direction == "downstream"
         self.stale = head_seq(session) > self.core.seq
         local = None if patterns is None else self.core.local(patterns)
@@ -119,25 +119,25 @@ def chain(
     q = _Question(
         session, firm_id=firm_id, direction=direction, max_depth=max_depth, window_years=window_years, region=region, deadline=deadline
     )
-    reach, ids = q.reach, q.core.vocabulary.ids
+    reach, vocabulary = q.reach, q.core.vocabulary
     members = np.flatnonzero(reach.generation > 0).astype(np.int64)
-    generation, first_on = reach.generation[members], reach.first_on[members]
-    order = np.lexsort((members, first_on, generation))
-    members, generation, first_on = members[order], generation[order], first_on[order]
+    generation, first_on, rank = reach.generation[members], reach.first_on[members], vocabulary.rank[members]
+    order = np.lexsort((rank, first_on, generation))
+    members, generation, first_on, rank = members[order], generation[order], first_on[order], rank[order]
     start = 0
     if after is not None:
-        key = (float(after[0]), float((after[1] - dt.date(1970, 1, 1)).days), q.core.vocabulary.rank(after[2]))
-        start = int(np.argmax(np.r_[_after((generation, first_on, members), key), True]))
+        key = (float(after[0]), float(day_number(after[1])), vocabulary.position(after[2]))
+        start = int(np.argmax(np.r_[_after((generation, first_on, rank), key), True]))
     end = min(start + limit, len(members))
     position = np.full(q.core.size, np.iinfo(np.int64).max, np.int64)
     position[members] = np.arange(len(members))
     edges, left_out = _edges(q, members[start:end], position, end)
-    shown = members[start:end]
-    names = actors_service.names(session, [firm_id, *ids[shown].tolist()])
+    shown = vocabulary.names(members[start:end])
+    names = actors_service.names(session, [firm_id, *shown])
     counts = np.bincount(generation) if len(generation) else np.zeros(0, np.int64)
     last = None
     if end < len(members):
-        last = cursors.encode((int(generation[end - 1]), from_day_number(int(first_on[end - 1])), str(ids[members[end - 1]])))
+        last = cursors.encode((int(generation[end - 1]), from_day_number(int(first_on[end - 1])), vocabulary.ids[members[end - 1]]))
     return ChainPage(
         root=ChainRoot(id=firm_id, name=names.get(firm_id)),
         direction=direction,
@@ -150,8 +150,8 @@ def chain(
         local_multiplier=reach.local_multiplier,
         generations=[ChainGeneration(generation=g, firms=int(c)) for g, c in enumerate(counts.tolist()) if c],
         firms=[
-            ChainFirm(id=str(ids[f]), name=names.get(str(ids[f])), generation=int(g), first_on=from_day_number(int(d)))
-            for f, g, d in zip(shown.tolist(), generation[start:end].tolist(), first_on[start:end].tolist(), strict=True)
+            ChainFirm(id=f, name=names.get(f), generation=int(g), first_on=from_day_number(int(d)))
+            for f, g, d in zip(shown, generation[start:end].tolist(), first_on[start:end].tolist(), strict=True)
         ],
         edges=edges,
         edges_left_out=left_out,
@@ -182,7 +182,8 @@ def _edges(q: _Question, page: I64, position: I64, end: int) -> tuple[list[Chain
     order = np.lexsort((en.on[pairs.e], target, source))
     pair_start = np.r_[True, (source[order][1:] != source[order][:-1]) | (target[order][1:] != target[order][:-1])]
     firsts = order[pair_start]
-    rank = np.lexsort((source[firsts], target[firsts], en.on[pairs.e][firsts], position[page_firm[firsts]]))
+    by_id = core.vocabulary.rank
+    rank = np.lexsort((by_id[source[firsts]], by_id[target[firsts]], en.on[pairs.e][firsts], position[page_firm[firsts]]))
     ranked = firsts[rank]  # in the page's order, each firm's edges earliest first
     owner = position[page_firm[ranked]]
     index_in_firm = np.arange(len(ranked)) - np.searchsorted(owner, owner, side="left")
@@ -245,21 +246,22 @@ def chain_hops(
         if wanted is not None:
             code = vocabulary.code(wanted)
             keep &= column == (-1 if code is None else code)
+    by_id = vocabulary.rank
     columns: list[npt.NDArray[Any]] = [
         en.on[pairs.e],
-        lq.firm[pairs.q],
-        en.target[pairs.e],
-        en.actor[pairs.e],
+        by_id[lq.firm[pairs.q]],
+        by_id[en.target[pairs.e]],
+        by_id[en.actor[pairs.e]],
         en.kind[pairs.e],
         en.cause[pairs.e],
         en.fund_seq[pairs.e],
     ]
     if after is not None:
         key = (
-            float((after[0] - dt.date(1970, 1, 1)).days),
-            vocabulary.rank(after[1]),
-            vocabulary.rank(after[2]),
-            vocabulary.rank(after[3]),
+            float(day_number(after[0])),
+            vocabulary.position(after[1]),
+            vocabulary.position(after[2]),
+            vocabulary.position(after[3]),
             float(KINDS.index(after[4])) if after[4] in KINDS else float(np.searchsorted(np.array(KINDS), after[4])) - 0.5,
             float(after[5]),
             float(after[6]),
@@ -276,14 +278,14 @@ def chain_hops(
     ids = vocabulary.ids
     hops = [
         ChainHop(
-            from_=str(ids[lq.firm[qi]]),
-            to=str(ids[en.target[ei]]),
-            via=str(ids[en.actor[ei]]),
+            from_=ids[lq.firm[qi]],
+            to=ids[en.target[ei]],
+            via=ids[en.actor[ei]],
             kind=KINDS[en.kind[ei]],
             liquidity_on=from_day_number(int(lq.on[qi])),
             on=from_day_number(int(en.on[ei])),
             amount_usd=None if amount is None else format(amount, "f"),
-            fund=None if en.fund[ei] < 0 else str(ids[en.fund[ei]]),
+            fund=None if en.fund[ei] < 0 else ids[en.fund[ei]],
             listed=bool(lq.listed[qi]),
         )
         for qi, ei, amount in zip(page.q.tolist(), page.e.tolist(), amounts, strict=True)

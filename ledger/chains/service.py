@@ -80,9 +80,9 @@ def reached(session: Session, roots: Sequence[str], *, window_years: int, shown:
     found = frontier.search(core, np.array(codes, dtype=np.int64))
     members = np.flatnonzero(found.generation > 0)
     generation = found.generation[members]
-    order = np.lexsort((members, generation))[: len(members) if shown is None else shown]
+    order = np.lexsort((core.vocabulary.rank[members], generation))[: len(members) if shown is None else shown]
     ids = core.vocabulary.ids
-    return {str(ids[members[i]]): int(generation[i]) for i in order.tolist()}, len(members)
+    return {ids[members[i]]: int(generation[i]) for i in order.tolist()}, len(members)
 
 
 def recycling(
