@@ -27,7 +27,7 @@ from ledger.errors import Overloaded
 log = structlog.get_logger(__name__)
 
 _WINDOWS_KEPT = 4
-_ANSWER_MARGIN_SECONDS = 1.0  # what a page needs after its core is there
+_ANSWER_MARGIN_SECONDS = 1.0  # what a page needs after its core is there (at most a quarter of the time left)
 _FIRST_READ_WAIT_SECONDS = 600.0  # without a deadline (CLI, tests): wait for a whole read
 
 
@@ -89,7 +89,8 @@ def core(session: Session, *, window_years: int, deadline: float | None = None) 
     the latest one there is, or Overloaded when there is none yet."""
     entry = _entry(session)
     seen = head(session)
-    wait_until = (time.monotonic() + _FIRST_READ_WAIT_SECONDS) if deadline is None else deadline - _ANSWER_MARGIN_SECONDS
+    now = time.monotonic()
+    wait_until = now + _FIRST_READ_WAIT_SECONDS if deadline is None else deadline - min(_ANSWER_MARGIN_SECONDS, (deadline - now) / 4)
     with entry.changed:
         if not _current(entry, seen):
             entry.wanted = max(entry.wanted, seen)
