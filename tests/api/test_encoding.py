@@ -36,6 +36,7 @@ def _recycling(hops: int) -> dict[str, Any]:
         "next_cursor": "abc",
         "recycled": True,
         "downstream": [{"id": f"f{i}", "name": None if i == 3 else f"F{i}", "generation": 1 + i // 3} for i in range(hops)],
+        "downstream_total": hops,
         "seq": 9,
         "stale": True,
         "not_in_the_model": "dropped, as model_validate drops it",
