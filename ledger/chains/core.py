@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import sqlalchemy as sa
-from numpy.dtypes import StringDType
 from sqlalchemy.orm import Session
 
 from ledger.actors.models import Actor
@@ -89,7 +88,7 @@ class Vocabulary:
     def __init__(self) -> None:
         self.ids: list[str] = []
         self.index: dict[str, int] = {}
-        self.sorted_ids: npt.NDArray[Any] = np.array([], dtype=StringDType())
+        self.sorted_ids: npt.NDArray[Any] = np.array([], dtype=object)
         self.order = np.zeros(0, np.int64)  # codes in id order
         self.rank = np.zeros(0, np.int64)
 
@@ -100,26 +99,20 @@ class Vocabulary:
         return out
 
     def encode(self, values: Sequence[str]) -> I32:
-        """Codes of these ids, adding the new ones: one sort of the values, a dict look-up per
-        distinct id."""
-        if not values:
-            return np.zeros(0, np.int32)
-        distinct, inverse = np.unique(np.array(values, dtype=StringDType()), return_inverse=True)
-        names: list[str] = distinct.tolist()
-        fresh = [v for v in names if v not in self.index]
+        """Codes of these ids, adding the new ones (set and dict look-ups in C, no Python loop
+        per value)."""
+        fresh = sorted(set(values).difference(self.index))
         if fresh:
             first = len(self.ids)
             self.ids += fresh
-            self.index.update((v, first + i) for i, v in enumerate(fresh))
-            new = np.array(fresh, dtype=StringDType())  # sorted: a subsequence of `distinct`
-            at = np.searchsorted(self.sorted_ids, new)
+            self.index.update(zip(fresh, range(first, first + len(fresh)), strict=True))
+            new = np.array(fresh, dtype=object)
+            at = np.searchsorted(self.sorted_ids, new) if len(self.sorted_ids) else np.zeros(len(new), np.int64)
             self.sorted_ids = np.insert(self.sorted_ids, at, new)
             self.order = np.insert(self.order, at, np.arange(first, first + len(fresh), dtype=np.int64))
             self.rank = np.empty(len(self.ids), np.int64)
             self.rank[self.order] = np.arange(len(self.ids), dtype=np.int64)
-        codes = np.fromiter(map(self.index.__getitem__, names), dtype=np.int32, count=len(names))
-        out: I32 = codes[inverse.reshape(-1)]
-        return out
+        return np.fromiter(map(self.index.__getitem__, values), dtype=np.int32, count=len(values))
 
     def code(self, actor_id: str) -> int | None:
         return self.index.get(actor_id)
