@@ -436,6 +436,7 @@ def chains(h: pd.DataFrame, roots: list[str]) -> dict[str, dict[str, int]]:
     offsets[1:] = np.cumsum(np.bincount(source, minlength=n))
     best = np.full(n, NEVER, dtype=np.int64)  # earliest arrival date per firm so far
     generation = np.zeros(n, dtype=np.int64)  # 0: not reached
+    names = ids.to_numpy()
     out: dict[str, dict[str, int]] = {}
     for root, code in zip(roots, ids.get_indexer(roots).tolist(), strict=True):
         if code < 0:
@@ -461,7 +462,7 @@ def chains(h: pd.DataFrame, roots: list[str]) -> dict[str, dict[str, int]]:
             frontier, bound = firm[better], arrival[better]
             best[frontier] = bound
         firms = np.concatenate(reached) if reached else np.empty(0, dtype=np.int64)
-        out[root] = dict(zip(ids[firms].tolist(), generation[firms].tolist(), strict=True))
+        out[root] = dict(zip(names[firms].tolist(), generation[firms].tolist(), strict=True))
         generation[firms] = 0
         best[firms] = NEVER
     return out

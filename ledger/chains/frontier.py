@@ -55,12 +55,17 @@ class Reach:
         return ~never
 
 
-def step(core: Core, firms: I64, bounds: I64, *, downstream: bool, local: tuple[Bools, Bools] | None) -> Pairs:
-    """Every hop out of (downstream) or into (upstream) these firms usable from these bounds."""
+def step(
+    core: Core, firms: I64, bounds: I64, *, downstream: bool, local: tuple[Bools, Bools] | None, before: I64 | None = None
+) -> Pairs:
+    """Every hop out of (downstream) or into (upstream) these firms usable from these bounds,
+    and not already usable from the bounds `before` (the ones the firms were expanded with)."""
     q, e = core.liquidity, core.engagements
     if downstream:
         rows, owner = q.by_firm.rows(firms)
         keep = q.on[rows] >= bounds[owner]
+        if before is not None:
+            keep &= q.on[rows] < before[owner]
         if local is not None:
             keep &= local[0][rows]
         rows = rows[keep]
@@ -71,6 +76,8 @@ def step(core: Core, firms: I64, bounds: I64, *, downstream: bool, local: tuple[
     else:
         rows, owner = e.by_target.rows(firms)
         keep = e.on[rows] <= bounds[owner]
+        if before is not None:
+            keep &= e.on[rows] > before[owner]
         if local is not None:
             keep &= local[1][rows]
         rows = rows[keep]
@@ -84,14 +91,30 @@ def step(core: Core, firms: I64, bounds: I64, *, downstream: bool, local: tuple[
     return Pairs(qs[fit], es[fit])
 
 
-def _reduce(codes: I32, dates: I64, *, earliest: bool) -> tuple[I32, I64, I64]:
-    """Per distinct code: (code, best date, earliest date); best is the min (earliest) or max."""
-    order = np.lexsort((dates, codes))
-    codes, dates = codes[order], dates[order]
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, np.int64)
-    ends = np.r_[starts[1:], len(codes)] - 1 if len(codes) else np.zeros(0, np.int64)
-    low = dates[starts]
-    return codes[starts], (low if earliest else dates[ends]), low
+class _Reducer:
+    """Per distinct code of a level's hops: the best date (the earliest downstream, the latest
+    upstream) and the earliest, by scatter into arrays the size of the vocabulary (reset after
+    each level), not by sorting the hops."""
+
+    def __init__(self, size: int, *, earliest: bool) -> None:
+        self.earliest = earliest
+        self.mark = np.zeros(size, np.bool_)
+        self.low = np.full(size, LATEST, np.int64)
+        self.high = np.full(size, EARLIEST, np.int64)
+
+    def __call__(self, codes: I32, dates: I64) -> tuple[I64, I64, I64]:
+        self.mark[codes] = True
+        found = np.flatnonzero(self.mark)
+        self.mark[found] = False
+        np.minimum.at(self.low, codes, dates)
+        low = self.low[found]
+        self.low[found] = LATEST
+        if self.earliest:
+            return found, low, low
+        np.maximum.at(self.high, codes, dates)
+        high = self.high[found]
+        self.high[found] = EARLIEST
+        return found, high, low
 
 
 @dataclass
@@ -118,6 +141,8 @@ def _label(
         first_on=np.full(n, LATEST, np.int64),
         expanded=np.full(n, LATEST if downstream else EARLIEST, np.int64),
     )
+    done = np.full(n, LATEST if downstream else EARLIEST, np.int64)  # the bound each firm was expanded with
+    reduce = _Reducer(n, earliest=downstream)
     is_root = np.zeros(n, np.bool_)
     is_root[roots] = True
     single = len(roots) == 1
@@ -132,12 +157,15 @@ def _label(
         if answering:
             widen = np.minimum if downstream else np.maximum
             labels.expanded[frontier] = widen(labels.expanded[frontier], bounds)
-        pairs = step(core, frontier, bounds, downstream=downstream, local=local)
+        # Only the hops a better bound adds: those of the bound before were expanded already,
+        # and give no earlier level nor another date now.
+        pairs = step(core, frontier, bounds, downstream=downstream, local=local, before=done[frontier])
+        done[frontier] = bounds
         if downstream:
             there, when = core.engagements.target[pairs.e], core.engagements.on[pairs.e].astype(np.int64)
         else:
             there, when = core.liquidity.firm[pairs.q], core.liquidity.on[pairs.q].astype(np.int64)
-        codes, best, low = _reduce(there, when, earliest=downstream)
+        codes, best, low = reduce(there, when)
         if single:
             keep = ~is_root[codes]
             codes, best, low = codes[keep], best[keep], low[keep]
