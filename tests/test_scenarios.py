@@ -118,7 +118,7 @@ def _load(url: str, *files: str) -> sessionmaker[Session]:
 def _regional(session: Session, root: str, members: list[dict[str, Any]]) -> set[str]:
     """The firms of root's chain over hops local to the region."""
     core = cores.core(session, window_years=10)
-    found = frontier.search(core, np.array([core.vocabulary.code(root)], dtype=np.int64), local=core.local(members))
+    found = frontier.search(core, np.array([core.vocabulary.code(root)], dtype=np.int64), region=members)
     return {str(core.vocabulary.ids[f]) for f in np.flatnonzero(found.generation > 0)}
 
 

@@ -318,6 +318,7 @@ class Core:
     engagements: EngagementColumns
     places: PlaceColumns
     _local: dict[tuple[Any, ...], tuple[Bools, Bools]] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)  # what is derived from the core when first asked (hop_index.py)
 
     @property
     def size(self) -> int:

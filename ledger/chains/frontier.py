@@ -15,26 +15,20 @@ and the multipliers (any depth; any region and local) from the same levels.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
-from ledger.chains.core import I32, I64, Bools, Core, keys, ranges
+from ledger.chains import hop_index
+from ledger.chains.core import I32, I64, Bools, Core, ranges
 from ledger.errors import Overloaded
 
 Direction = Literal["downstream", "upstream"]
 
 EARLIEST = np.iinfo(np.int64).min
 LATEST = np.iinfo(np.int64).max
-
-
-@dataclass(frozen=True)
-class Pairs:
-    """Hops as row numbers: liquidity event q[i] with engagement e[i]."""
-
-    q: I64
-    e: I64
 
 
 @dataclass(frozen=True)
@@ -53,42 +47,6 @@ class Reach:
     def was_expanded(self) -> Bools:
         never: Bools = self.expanded == (LATEST if self.downstream else EARLIEST)
         return ~never
-
-
-def step(
-    core: Core, firms: I64, bounds: I64, *, downstream: bool, local: tuple[Bools, Bools] | None, before: I64 | None = None
-) -> Pairs:
-    """Every hop out of (downstream) or into (upstream) these firms usable from these bounds,
-    and not already usable from the bounds `before` (the ones the firms were expanded with)."""
-    q, e = core.liquidity, core.engagements
-    if downstream:
-        rows, owner = q.by_firm.rows(firms)
-        keep = q.on[rows] >= bounds[owner]
-        if before is not None:
-            keep &= q.on[rows] < before[owner]
-        if local is not None:
-            keep &= local[0][rows]
-        rows = rows[keep]
-        lo = np.searchsorted(e.key, q.key[rows], side="right")
-        hi = np.searchsorted(e.key, keys(q.actor[rows], q.until[rows]), side="right")
-        es, which = ranges(lo.astype(np.int64), hi.astype(np.int64))
-        qs = rows[which]
-    else:
-        rows, owner = e.by_target.rows(firms)
-        keep = e.on[rows] <= bounds[owner]
-        if before is not None:
-            keep &= e.on[rows] > before[owner]
-        if local is not None:
-            keep &= local[1][rows]
-        rows = rows[keep]
-        lo = np.searchsorted(q.key, keys(e.actor[rows], e.reached_from[rows]), side="left")
-        hi = np.searchsorted(q.key, e.key[rows], side="left")
-        qs, which = ranges(lo.astype(np.int64), hi.astype(np.int64))
-        es = rows[which]
-    fit = (e.target[es] != q.firm[qs]) & (~q.listed[qs] | e.capital_like[es])
-    if local is not None:
-        fit &= local[1][es] if downstream else local[0][qs]
-    return Pairs(qs[fit], es[fit])
 
 
 class _Reducer:
@@ -131,10 +89,12 @@ def _label(
     *,
     downstream: bool,
     max_depth: int | None,
-    local: tuple[Bools, Bools] | None,
+    region: Sequence[dict[str, Any]] | None,
     deadline: float | None,
 ) -> _Labels:
     n = core.size
+    hops = hop_index.out(core) if downstream else hop_index.into(core)
+    usable = None if region is None else hops.local(core, region)
     labels = _Labels(
         generation=np.full(n, -1, np.int32),
         best=np.full(n, LATEST if downstream else EARLIEST, np.int64),
@@ -158,14 +118,16 @@ def _label(
             widen = np.minimum if downstream else np.maximum
             labels.expanded[frontier] = widen(labels.expanded[frontier], bounds)
         # Only the hops a better bound adds: those of the bound before were expanded already,
-        # and give no earlier level nor another date now.
-        pairs = step(core, frontier, bounds, downstream=downstream, local=local, before=done[frontier])
+        # and give no earlier level nor another date now. Downstream a firm's hops with
+        # liquidity dates in [bound, before); upstream its hops dated in (before, bound].
+        side = "left" if downstream else "right"
+        lo = np.searchsorted(hops.key, hop_index.bound_keys(frontier, bounds if downstream else done[frontier]), side=side)
+        hi = np.searchsorted(hops.key, hop_index.bound_keys(frontier, done[frontier] if downstream else bounds), side=side)
         done[frontier] = bounds
-        if downstream:
-            there, when = core.engagements.target[pairs.e], core.engagements.on[pairs.e].astype(np.int64)
-        else:
-            there, when = core.liquidity.firm[pairs.q], core.liquidity.on[pairs.q].astype(np.int64)
-        codes, best, low = reduce(there, when)
+        at, _ = ranges(lo.astype(np.int64), hi.astype(np.int64))
+        if usable is not None:
+            at = at[usable[at]]
+        codes, best, low = reduce(hops.other[at], hops.date[at].astype(np.int64))
         if single:
             keep = ~is_root[codes]
             codes, best, low = codes[keep], best[keep], low[keep]
@@ -186,7 +148,7 @@ def search(
     *,
     direction: Direction = "downstream",
     max_depth: int | None = None,
-    local: tuple[Bools, Bools] | None = None,
+    region: Sequence[dict[str, Any]] | None = None,
     deadline: float | None = None,
 ) -> Reach:
     """From one root, or from several at once (the union of their chains, each firm with its
@@ -194,11 +156,11 @@ def search(
     downstream = direction == "downstream"
     # Levels go on past max_depth (the multipliers count every depth); only what a firm is
     # reached and expanded with is recorded within it.
-    every = _label(core, roots, downstream=downstream, max_depth=max_depth, local=None, deadline=deadline)
-    answer = every if local is None else _label(core, roots, downstream=downstream, max_depth=max_depth, local=local, deadline=deadline)
+    every = _label(core, roots, downstream=downstream, max_depth=max_depth, region=None, deadline=deadline)
+    answer = every if region is None else _label(core, roots, downstream=downstream, max_depth=max_depth, region=region, deadline=deadline)
     limit = max_depth if max_depth is not None else np.iinfo(np.int32).max
     generation = np.where(answer.generation <= limit, answer.generation, -1).astype(np.int32)
-    local_multiplier = None if local is None else int((answer.generation > 0).sum())
+    local_multiplier = None if region is None else int((answer.generation > 0).sum())
     return Reach(
         roots=roots,
         downstream=downstream,
@@ -207,5 +169,5 @@ def search(
         expanded=answer.expanded,
         multiplier=int((every.generation > 0).sum()),
         local_multiplier=local_multiplier,
-        local=local,
+        local=None if region is None else core.local(region),
     )

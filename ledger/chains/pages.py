@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ledger.actors import service as actors_service
 from ledger.chains import cores, cursors, frontier
+from ledger.chains import pairs as pairs_
 from ledger.chains.activity import Activity
 from ledger.chains.core import CAPITAL, FUND, I64, KINDS, Bools, Core
 from ledger.chains.dates import day_number, from_day_number
@@ -67,18 +68,17 @@ class _Question:
         self.core: Core = cores.core(session, window_years=window_years, deadline=deadline)
         self.downstream = direction == "downstream"
         self.stale = head_seq(session) > self.core.seq
-        local = None if patterns is None else self.core.local(patterns)
         code = self.core.vocabulary.code(firm_id)
         roots = np.array([] if code is None else [code], dtype=np.int64)
         self.root = -1 if code is None else code
-        self.reach = frontier.search(self.core, roots, direction=direction, max_depth=max_depth, local=local, deadline=deadline)
+        self.reach = frontier.search(self.core, roots, direction=direction, max_depth=max_depth, region=patterns, deadline=deadline)
 
-    def used(self) -> frontier.Pairs:
+    def used(self) -> pairs_.Pairs:
         """Every hop the chain uses (within max_depth, local when asked), each once."""
         firms = np.flatnonzero(self.reach.was_expanded()).astype(np.int64)
-        return frontier.step(self.core, firms, self.reach.expanded[firms], downstream=self.downstream, local=self.reach.local)
+        return pairs_.step(self.core, firms, self.reach.expanded[firms], downstream=self.downstream, local=self.reach.local)
 
-    def amounts(self, pairs: frontier.Pairs) -> list[Decimal | None]:
+    def amounts(self, pairs: pairs_.Pairs) -> list[Decimal | None]:
         """Each hop's USD amount: the investor's attributed_usd in the round, for a fund hop the
         fund's times the LP's share of that raise; none for founder and mentor hops."""
         e = self.core.engagements
@@ -165,15 +165,15 @@ def _edges(q: _Question, page: I64, position: I64, end: int) -> tuple[list[Chain
     core, reach = q.core, q.reach
     lq, en = core.liquidity, core.engagements
     if q.downstream:  # every hop into the page's firms, then those out of a usable liquidity event
-        pairs = frontier.step(core, page, np.full(len(page), frontier.LATEST, np.int64), downstream=False, local=reach.local)
+        pairs = pairs_.step(core, page, np.full(len(page), frontier.LATEST, np.int64), downstream=False, local=reach.local)
         other = lq.firm[pairs.q]
         usable = lq.on[pairs.q] >= reach.expanded[other]
     else:  # every hop out of the page's firms, then those into a firm the chain left from late enough
-        pairs = frontier.step(core, page, np.full(len(page), frontier.EARLIEST, np.int64), downstream=True, local=reach.local)
+        pairs = pairs_.step(core, page, np.full(len(page), frontier.EARLIEST, np.int64), downstream=True, local=reach.local)
         other = en.target[pairs.e]
         usable = en.on[pairs.e] <= reach.expanded[other]
     keep = usable & ((other == q.root) | (position[other] < end))
-    pairs = frontier.Pairs(pairs.q[keep], pairs.e[keep])
+    pairs = pairs_.Pairs(pairs.q[keep], pairs.e[keep])
     source, target = lq.firm[pairs.q], en.target[pairs.e]
     if len(source) == 0:
         return [], 0
@@ -191,7 +191,7 @@ def _edges(q: _Question, page: I64, position: I64, end: int) -> tuple[list[Chain
     left_out = int((index_in_firm >= EDGES_PER_FIRM).sum())
     pair_key = source.astype(np.int64) * core.size + target
     hop_rows = np.flatnonzero(np.isin(pair_key, pair_key[shown_pairs]))
-    hops = frontier.Pairs(pairs.q[hop_rows], pairs.e[hop_rows])
+    hops = pairs_.Pairs(pairs.q[hop_rows], pairs.e[hop_rows])
     amounts = q.amounts(hops)
     grouped: dict[int, list[Any]] = {}
     for n, ei in enumerate(hops.e.tolist()):
@@ -273,7 +273,7 @@ def chain_hops(
         candidates = candidates[columns[0][candidates] <= cutoff]
     order = candidates[np.lexsort([c[candidates] for c in reversed(columns)])]
     more = int(keep.sum()) > limit
-    page = frontier.Pairs(pairs.q[order[:limit]], pairs.e[order[:limit]])
+    page = pairs_.Pairs(pairs.q[order[:limit]], pairs.e[order[:limit]])
     amounts = q.amounts(page)
     ids = vocabulary.ids
     hops = [

@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.chains import core, frontier
+from ledger.chains import core, frontier, pairs
 from ledger.chains.dates import add_years, add_years_days, day_numbers, from_day_number, window_opens, window_opens_days
 from ledger.db import read_snapshot
 from tests.ledger.histories import append_one, fresh_sqlite
@@ -41,19 +41,18 @@ def _answers(columns: core.Columns, members: list[dict[str, Any]]) -> dict[tuple
     out: dict[tuple[str, str, bool], Any] = {}
     built = core.build(columns, 10)
     ids = built.vocabulary.ids
-    local = built.local(members)
     for root in sorted(ids):
         for direction in ("downstream", "upstream"):
-            for region in (None, local):
+            for region in (None, members):
                 found = frontier.search(
                     built,
                     np.array([built.vocabulary.code(root)], dtype=np.int64),
                     direction=direction,  # type: ignore[arg-type]
-                    local=region,
+                    region=region,
                 )
                 firms = {(ids[f], int(found.generation[f]), int(found.first_on[f])) for f in np.flatnonzero(found.generation > 0)}
                 expanded = np.flatnonzero(found.was_expanded()).astype(np.int64)
-                used = frontier.step(built, expanded, found.expanded[expanded], downstream=direction == "downstream", local=region)
+                used = pairs.step(built, expanded, found.expanded[expanded], downstream=direction == "downstream", local=found.local)
                 e, q = built.engagements, built.liquidity
                 hops = sorted(
                     (ids[q.firm[a]], ids[e.target[b]], ids[e.actor[b]], int(e.kind[b]), int(q.on[a]), int(e.on[b]))

@@ -1,0 +1,74 @@
+"""The chain search's hop lists: every hop of the ledger for a core's window, listed once (one
+vectorized pass of pairs.step over every firm with liquidity) and sorted by the firm a search
+leaves from, so that a level of the search is one gather of contiguous ranges.
+
+- `out`: hops by (source, liquidity date), each with its target and hop date (downstream);
+- `into`: hops by (target, hop date), each with its source and liquidity date (upstream),
+  built when an upstream question first asks.
+
+A region's mask over a list (both ends in the region on their dates) is computed when first
+asked and kept with the list. Everything is kept in the core's memo, so a refresh drops it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ledger.chains.core import _OFFSET, _SHIFT, I32, I64, Bools, Core, keys
+from ledger.chains.pairs import step
+
+
+def bound_keys(firms: I64, days: I64) -> I64:
+    """(firm, day) keys for bounds that may be EARLIEST or LATEST: clipped to the firm's range."""
+    return keys(firms, np.clip(days, -_OFFSET, _SHIFT - _OFFSET - 1))
+
+
+@dataclass
+class HopList:
+    key: I64  # (the firm a search leaves from, its date), sorted
+    other: I32  # the firm the hop reaches
+    date: I32  # that firm's date: downstream the hop date, upstream the liquidity date
+    _local: dict[tuple[Any, ...], Bools] = field(default_factory=dict)
+
+    def local(self, core: Core, patterns: Sequence[dict[str, Any]]) -> Bools:
+        """Hops with both ends in the region on their dates."""
+        marker = tuple(tuple(sorted(p.items())) for p in patterns)
+        found = self._local.get(marker)
+        if found is None:
+            inside = core.places.inside(patterns)
+            leaving, leaving_on = (self.key // _SHIFT).astype(np.int32), (self.key % _SHIFT - _OFFSET).astype(np.int32)
+            found = core.places.in_region(inside, leaving, leaving_on) & core.places.in_region(inside, self.other, self.date)
+            self._local[marker] = found
+        return found
+
+
+def _listed(core: Core) -> tuple[I32, I32, I32, I32]:
+    """Every hop as (source, liquidity date, target, hop date)."""
+    q, e = core.liquidity, core.engagements
+    firms = np.flatnonzero(np.diff(q.by_firm.offsets) > 0).astype(np.int64)
+    pairs = step(core, firms, np.full(len(firms), np.iinfo(np.int64).min, np.int64), downstream=True, local=None)
+    return q.firm[pairs.q], q.on[pairs.q], e.target[pairs.e], e.on[pairs.e]
+
+
+def out(core: Core) -> HopList:
+    found: HopList | None = core.memo.get("hops-out")
+    if found is None:
+        source, liquidity_on, target, on = _listed(core)
+        key = keys(source, liquidity_on)
+        order = np.argsort(key, kind="stable")
+        found = core.memo["hops-out"] = HopList(key[order], target[order], on[order])
+    return found
+
+
+def into(core: Core) -> HopList:
+    found: HopList | None = core.memo.get("hops-in")
+    if found is None:
+        source, liquidity_on, target, on = _listed(core)
+        key = keys(target, on)
+        order = np.argsort(key, kind="stable")
+        found = core.memo["hops-in"] = HopList(key[order], source[order], liquidity_on[order])
+    return found
