@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api import dashboard, observability, params, problems, security
 from api.limits import BodySizeLimit
 from api.routes import actors, chains, events, health, imports, regions, status, tasks
+from ledger.chains import cores
 from ledger.config import Settings
 from ledger.db import create_db_engine, make_session_factory
 from ledger.errors import Conflict
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         operator_key = settings.operator_key()
         if operator_key is not None:
             _store_operator_key(app.state.session_factory, operator_key)
+        cores.warm(app.state.session_factory)
         yield
         app.state.committer.close()
         engine.dispose()

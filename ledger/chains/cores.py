@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
+from ledger.chains import hop_index
 from ledger.chains.core import Columns, Core, build, head, read
 from ledger.db import read_snapshot
 from ledger.errors import Overloaded
@@ -65,6 +66,9 @@ def _refresh(entry: _Entry) -> None:
                 started = time.monotonic()
                 columns = read(session, entry.columns)
                 cores: OrderedDict[int, Core] = OrderedDict((w, build(columns, w)) for w in entry.cores or [10])
+                for built in cores.values():  # the hop lists too: the first question should not list them
+                    hop_index.out(built)
+                    hop_index.into(built)
             log.info("chain core refreshed", seq=columns.seq, seconds=round(time.monotonic() - started, 3), actors=len(columns.vocabulary))
         except BaseException as exc:
             with entry.changed:
@@ -113,6 +117,21 @@ def core(session: Session, *, window_years: int, deadline: float | None = None) 
         else:
             entry.cores.move_to_end(window_years)
         return found
+
+
+def warm(factory: sessionmaker[Session]) -> None:
+    """Start reading the columns of a non-empty ledger in the background (an API process that
+    starts), so that its first chain question does not wait for them."""
+    with read_snapshot(factory) as session:
+        seen = head(session)
+        if seen[0] == 0:
+            return
+        entry = _entry(session)
+    with entry.changed:
+        if _current(entry, seen) or entry.refreshing:
+            return
+        entry.wanted, entry.refreshing = max(entry.wanted, seen), True
+        threading.Thread(target=_refresh, args=(entry,), name="chain-core-refresh", daemon=True).start()
 
 
 def forget() -> None:
