@@ -10,7 +10,8 @@ for one page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,7 @@ from ledger.chains.activity import Activity
 from ledger.chains.core import CAPITAL, FUND, I64, KINDS, Bools, Core
 from ledger.chains.dates import day_number, from_day_number
 from ledger.chains.schemas import ChainEdge, ChainFirm, ChainGeneration, ChainHop, ChainHops, ChainPage, ChainRoot
+from ledger.errors import Overloaded
 from ledger.events.service import head_seq
 from ledger.regions import service as regions_service
 
@@ -33,6 +35,7 @@ MAX_FIRMS_PAGE = 2000
 DEFAULT_HOPS_PAGE = 500
 MAX_HOPS_PAGE = 5000
 EDGES_PER_FIRM = 5
+HOP_CHUNK_ROWS = 20_000
 
 _FIRM_KEY: tuple[type, ...] = (int, dt.date, str)  # (generation, first_on, id)
 _HOP_KEY: tuple[type, ...] = (dt.date, str, str, str, str, int, int)  # (on, from, to, via, kind, cause, raise)
@@ -73,9 +76,19 @@ class _Question:
         self.root = -1 if code is None else code
         self.reach = frontier.search(self.core, roots, direction=direction, max_depth=max_depth, region=patterns, deadline=deadline)
 
-    def used(self) -> pairs_.Pairs:
-        """Every hop the chain uses (within max_depth, local when asked), each once."""
+    def expanded_chunks(self) -> Iterator[I64]:
+        """The firms the chain leaves from, in groups with about HOP_CHUNK_ROWS liquidity events
+        (upstream: engagements) between them: at 1M events about a million hops a group."""
+        rows_per_chunk = HOP_CHUNK_ROWS
         firms = np.flatnonzero(self.reach.was_expanded()).astype(np.int64)
+        rows = self.core.liquidity.by_firm if self.downstream else self.core.engagements.by_target
+        total = np.cumsum(rows.offsets[firms + 1] - rows.offsets[firms])
+        cuts = np.searchsorted(total, np.arange(rows_per_chunk, int(total[-1]) if len(total) else 0, rows_per_chunk))
+        yield from (chunk for chunk in np.split(firms, np.unique(cuts)) if len(chunk))
+
+    def used(self, firms: I64) -> pairs_.Pairs:
+        """The hops of the chain (within max_depth, local when asked) out of (upstream: into) these
+        firms, each once."""
         return pairs_.step(self.core, firms, self.reach.expanded[firms], downstream=self.downstream, local=self.reach.local)
 
     def amounts(self, pairs: pairs_.Pairs) -> list[Decimal | None]:
@@ -240,22 +253,9 @@ def chain_hops(
     )
     core, vocabulary = q.core, q.core.vocabulary
     lq, en = core.liquidity, core.engagements
-    pairs = q.used()
-    keep = np.ones(len(pairs.q), np.bool_)
-    for wanted, column in ((from_id, lq.firm[pairs.q]), (to_id, en.target[pairs.e])):
-        if wanted is not None:
-            code = vocabulary.code(wanted)
-            keep &= column == (-1 if code is None else code)
     by_id = vocabulary.rank
-    columns: list[npt.NDArray[Any]] = [
-        en.on[pairs.e],
-        by_id[lq.firm[pairs.q]],
-        by_id[en.target[pairs.e]],
-        by_id[en.actor[pairs.e]],
-        en.kind[pairs.e],
-        en.cause[pairs.e],
-        en.fund_seq[pairs.e],
-    ]
+    wanted = {name: vocabulary.code(value) if value is not None else None for name, value in (("from", from_id), ("to", to_id))}
+    key = None
     if after is not None:
         key = (
             float(day_number(after[0])),
@@ -266,14 +266,44 @@ def chain_hops(
             float(after[5]),
             float(after[6]),
         )
-        keep &= _after(columns, key)
-    candidates = np.flatnonzero(keep)
-    if len(candidates) > limit:  # only the hops on or before the page's last date need sorting
-        cutoff = np.partition(columns[0][candidates], limit)[limit]
-        candidates = candidates[columns[0][candidates] <= cutoff]
-    order = candidates[np.lexsort([c[candidates] for c in reversed(columns)])]
-    more = int(keep.sum()) > limit
-    page = pairs_.Pairs(pairs.q[order[:limit]], pairs.e[order[:limit]])
+
+    def page_of(pairs: pairs_.Pairs) -> tuple[pairs_.Pairs, int]:
+        """The first `limit` of these hops after the cursor, in key order, and how many follow it."""
+        keep = np.ones(len(pairs.q), np.bool_)
+        for name, column in (("from", lq.firm[pairs.q]), ("to", en.target[pairs.e])):
+            if (name == "from" and from_id is not None) or (name == "to" and to_id is not None):
+                code = wanted[name]
+                keep &= column == (-1 if code is None else code)
+        e = pairs.e
+        columns: list[npt.NDArray[Any]] = [
+            en.on[e],
+            by_id[lq.firm[pairs.q]],
+            by_id[en.target[e]],
+            by_id[en.actor[e]],
+            en.kind[e],
+            en.cause[e],
+            en.fund_seq[e],
+        ]
+        if key is not None:
+            keep &= _after(columns, key)
+        candidates = np.flatnonzero(keep)
+        if len(candidates) > limit:  # only the hops on or before the page's last date need sorting
+            cutoff = np.partition(columns[0][candidates], limit)[limit]
+            candidates = candidates[columns[0][candidates] <= cutoff]
+        order = candidates[np.lexsort([c[candidates] for c in reversed(columns)])][:limit]
+        return pairs_.Pairs(pairs.q[order], pairs.e[order]), len(candidates)
+
+    # The chain's hops a bounded number of firms at a time, keeping only the best page so far:
+    # a hub's millions of hops are never held at once.
+    page = pairs_.Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64))
+    seen = 0
+    for firms in q.expanded_chunks():
+        if deadline is not None and time.monotonic() > deadline:
+            raise Overloaded("listing the chain's hops ran past the request's deadline")
+        found, count = page_of(q.used(firms))
+        seen += count
+        page, _ = page_of(pairs_.Pairs(np.concatenate([page.q, found.q]), np.concatenate([page.e, found.e])))
+    more = seen > limit
     amounts = q.amounts(page)
     ids = vocabulary.ids
     hops = [

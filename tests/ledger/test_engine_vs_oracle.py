@@ -17,6 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -98,12 +99,15 @@ def assert_hops_agree(session: Session, oracle: Oracle, firm: str, direction: st
     downstream = direction == "downstream"
     listed: list[Any] = []
     cursor = None
-    while True:
-        hops = pages.chain_hops(session, firm_id=firm, direction=direction, window_years=window, limit=2, cursor=cursor)  # type: ignore[arg-type]
-        listed += hops.hops
-        if hops.next_cursor is None:
-            break
-        cursor = hops.next_cursor
+    with mock.patch.object(pages, "HOP_CHUNK_ROWS", 1):  # the hops of a firm at a time, as a hub's are
+        while True:
+            hops = pages.chain_hops(session, firm_id=firm, direction=direction, window_years=window, limit=2, cursor=cursor)  # type: ignore[arg-type]
+            listed += hops.hops
+            if hops.next_cursor is None:
+                break
+            cursor = hops.next_cursor
+    whole = pages.chain_hops(session, firm_id=firm, direction=direction, window_years=window, limit=pages.MAX_HOPS_PAGE)  # type: ignore[arg-type]
+    assert whole.hops == listed and whole.next_cursor is None
     expected = oracle.chain_hops(firm, downstream=downstream, w=window)
     engine = sorted((h.from_, h.to, h.via, h.kind, h.liquidity_on, h.on, h.listed, h.amount_usd) for h in listed)
     wanted = sorted(
