@@ -59,6 +59,16 @@ def fresh_database(name: str) -> Iterator[str]:
     yield db_url(name)
 
 
+def analyze(url: str) -> None:
+    """Refresh the planner's statistics after a bulk load, as autovacuum does some minutes later:
+    right after 1M events the planner still believed round_investor held 106k rows and scanned
+    all 1.4M of them for a lookup of 100 rounds (311 ms; 0.8 ms once analyzed)."""
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
+
+
 def loaded_database(name: str, events: int) -> str:
     """An earlier run's database, which must hold at least `events` events."""
     url = db_url(name)
@@ -553,6 +563,7 @@ def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: 
                 print("batch ingest", flush=True)
                 record("batch_ingest", "ingest", batch_ingest(stack.client, events, regions, partial))
                 record("catch_up_after_batches", "ingest", caught_up(stack.client))
+                analyze(url)
             closed = {e["data"]["firm"] for e in events if e["type"] == "firm.closed"}
             firms = [
                 _firm_id(e) for e in events if e["type"] == "firm.founded" and _firm_id(e) not in closed and e["occurred_on"] < "2025-01-01"
