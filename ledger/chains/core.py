@@ -62,6 +62,21 @@ def ranges(starts: I64, ends: I64) -> tuple[I64, I64]:
     return begin + np.arange(total, dtype=np.int64), owner
 
 
+def spans(starts: I64, ends: I64) -> I64:
+    """The concatenated ranges [starts[i], ends[i]), without who each came from (cheaper than
+    `ranges`: a running sum over the output instead of two repeats)."""
+    lengths = ends - starts
+    keep = lengths > 0
+    starts, ends, lengths = starts[keep], ends[keep], lengths[keep]
+    total = int(lengths.sum())
+    out = np.ones(total, np.int64)
+    if total:
+        out[0] = starts[0]
+        out[np.cumsum(lengths)[:-1]] = starts[1:] - ends[:-1] + 1
+        np.cumsum(out, out=out)
+    return out
+
+
 @dataclass(frozen=True)
 class Groups:
     """Row numbers grouped by a code: the rows of code c are order[offsets[c]:offsets[c + 1]]."""

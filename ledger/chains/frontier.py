@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ledger.chains import hop_index
-from ledger.chains.core import I32, I64, Bools, Core, ranges
+from ledger.chains.core import I32, I64, Bools, Core, spans
 from ledger.errors import Overloaded
 
 Direction = Literal["downstream", "upstream"]
@@ -51,27 +51,27 @@ class Reach:
 
 class _Reducer:
     """Per distinct code of a level's hops: the best date (the earliest downstream, the latest
-    upstream) and the earliest, by scatter into arrays the size of the vocabulary (reset after
-    each level), not by sorting the hops."""
+    upstream) and the earliest, by scatter into day arrays the size of the vocabulary (reset
+    after each level), not by sorting the hops."""
+
+    _NONE_LOW = np.iinfo(np.int32).max
+    _NONE_HIGH = np.iinfo(np.int32).min
 
     def __init__(self, size: int, *, earliest: bool) -> None:
         self.earliest = earliest
-        self.mark = np.zeros(size, np.bool_)
-        self.low = np.full(size, LATEST, np.int64)
-        self.high = np.full(size, EARLIEST, np.int64)
+        self.low = np.full(size, self._NONE_LOW, np.int32)
+        self.high = np.full(size, self._NONE_HIGH, np.int32)
 
-    def __call__(self, codes: I32, dates: I64) -> tuple[I64, I64, I64]:
-        self.mark[codes] = True
-        found = np.flatnonzero(self.mark)
-        self.mark[found] = False
+    def __call__(self, codes: I32, dates: I32) -> tuple[I64, I64, I64]:
         np.minimum.at(self.low, codes, dates)
-        low = self.low[found]
-        self.low[found] = LATEST
+        found = np.flatnonzero(self.low != self._NONE_LOW)
+        low = self.low[found].astype(np.int64)
+        self.low[found] = self._NONE_LOW
         if self.earliest:
             return found, low, low
         np.maximum.at(self.high, codes, dates)
-        high = self.high[found]
-        self.high[found] = EARLIEST
+        high = self.high[found].astype(np.int64)
+        self.high[found] = self._NONE_HIGH
         return found, high, low
 
 
@@ -124,10 +124,10 @@ def _label(
         lo = np.searchsorted(hops.key, hop_index.bound_keys(frontier, bounds if downstream else done[frontier]), side=side)
         hi = np.searchsorted(hops.key, hop_index.bound_keys(frontier, done[frontier] if downstream else bounds), side=side)
         done[frontier] = bounds
-        at, _ = ranges(lo.astype(np.int64), hi.astype(np.int64))
+        at = spans(lo.astype(np.int64), hi.astype(np.int64))
         if usable is not None:
             at = at[usable[at]]
-        codes, best, low = reduce(hops.other[at], hops.date[at].astype(np.int64))
+        codes, best, low = reduce(hops.other[at], hops.date[at])
         if single:
             keep = ~is_root[codes]
             codes, best, low = codes[keep], best[keep], low[keep]

@@ -21,13 +21,13 @@ from tests.conftest import authorized, grant
 
 def _slowed(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     """Each level of the search (one gather of hop ranges) sleeps first."""
-    real: Callable[..., Any] = core.ranges
+    real: Callable[..., Any] = core.spans
 
     def slow(*args: Any, **kwargs: Any) -> Any:
         time.sleep(seconds)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(frontier, "ranges", slow)
+    monkeypatch.setattr(frontier, "spans", slow)
 
 
 def _read_core(client: TestClient) -> None:
