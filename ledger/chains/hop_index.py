@@ -55,20 +55,22 @@ def _listed(core: Core) -> tuple[I32, I32, I32, I32]:
 
 
 def out(core: Core) -> HopList:
-    found: HopList | None = core.memo.get("hops-out")
-    if found is None:
-        source, liquidity_on, target, on = _listed(core)
-        key = keys(source, liquidity_on)
-        order = np.argsort(key, kind="stable")
-        found = core.memo["hops-out"] = HopList(key[order], target[order], on[order])
-    return found
+    """Hops out of each firm, by (source, liquidity date): target and hop date."""
+    return _list(core, downstream=True)
 
 
 def into(core: Core) -> HopList:
-    found: HopList | None = core.memo.get("hops-in")
+    """Hops into each firm, by (target, hop date): source and liquidity date."""
+    return _list(core, downstream=False)
+
+
+def _list(core: Core, *, downstream: bool) -> HopList:
+    name = "hops-out" if downstream else "hops-in"
+    found: HopList | None = core.memo.get(name)
     if found is None:
         source, liquidity_on, target, on = _listed(core)
-        key = keys(target, on)
+        leaving, leaving_on, reached, reached_on = (source, liquidity_on, target, on) if downstream else (target, on, source, liquidity_on)
+        key = keys(leaving, leaving_on)
         order = np.argsort(key, kind="stable")
-        found = core.memo["hops-in"] = HopList(key[order], source[order], liquidity_on[order])
+        found = core.memo[name] = HopList(key[order], reached[order], reached_on[order])
     return found
