@@ -68,9 +68,14 @@ def _list(core: Core, *, downstream: bool) -> HopList:
     name = "hops-out" if downstream else "hops-in"
     found: HopList | None = core.memo.get(name)
     if found is None:
-        source, liquidity_on, target, on = _listed(core)
+        if downstream:
+            source, liquidity_on, target, on = _listed(core)
+        else:  # the same hops as the out list, sorted the other way
+            hops = out(core)
+            source, liquidity_on = (hops.key // _SHIFT).astype(np.int32), (hops.key % _SHIFT - _OFFSET).astype(np.int32)
+            target, on = hops.other, hops.date
         leaving, leaving_on, reached, reached_on = (source, liquidity_on, target, on) if downstream else (target, on, source, liquidity_on)
         key = keys(leaving, leaving_on)
-        order = np.argsort(key, kind="stable")
+        order = np.argsort(key)  # hops with equal keys may come in any order
         found = core.memo[name] = HopList(key[order], reached[order], reached_on[order])
     return found
