@@ -3,8 +3,9 @@
 The search over the columnar core counts the whole chain (generations, multipliers); a page
 then costs only its own firms: their order is one sort of the reached firms, the edges into
 them one gather of the hops into (upstream: out of) those firms, the money of the edges shown
-the only per-item work. The hops route lists the chain's hops by sorting just the candidates
-for one page.
+the only per-item work. The hops route goes through the chain's hops a group of firms at a
+time, keeping only the candidates for one page, so a hub's millions of hops are never held at
+once.
 """
 
 from __future__ import annotations
