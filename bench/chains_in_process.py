@@ -52,7 +52,7 @@ def measure(database: str, roots: int = 100, hubs: int = 3) -> dict[str, Any]:
         for root in [*busiest, *sample]:
             started = time.perf_counter()
             with read_snapshot(factory) as session:
-                page = pages.chain(session, firm_id=root, direction=direction)  # type: ignore[arg-type]
+                page = pages.chain(session, pages.ChainQuestion(root, direction))  # type: ignore[arg-type]
             took = time.perf_counter() - started
             rows.append(
                 {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import DeadlineDep, SnapshotDep
 from api.encoding import json_response
@@ -24,65 +24,47 @@ MaxDepth = Annotated[int | None, Query(ge=1, le=100, description="stop after thi
 
 HopsLimit = Annotated[int, Query(ge=1, le=10_000, description="hops per page")]
 Cursor = Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")]
-Direction = Literal["downstream", "upstream"]
-Region = Annotated[str | None, Query(pattern=SLUG_PATTERN, description="only hops local to this region")]
+
+
+def chain_question(
+    firm_id: str,
+    direction: Literal["downstream", "upstream"] = "downstream",
+    max_depth: MaxDepth = None,
+    window_years: WindowYears = 10,
+    region: Annotated[str | None, Query(pattern=SLUG_PATTERN, description="only hops local to this region")] = None,
+) -> pages.ChainQuestion:
+    """The parameters that name a chain, shared by its page of firms and its hops."""
+    return pages.ChainQuestion(firm_id, direction, max_depth, window_years, region)
+
+
+Question = Annotated[pages.ChainQuestion, Depends(chain_question)]
 
 
 @router.get("/chains/{firm_id:path}/hops", response_model=ChainHops, responses=PROBLEM_RESPONSES | OVERLOADED)
 def get_chain_hops(
-    firm_id: str,
+    question: Question,
     session: SnapshotDep,
     deadline: DeadlineDep,
-    direction: Direction = "downstream",
-    max_depth: MaxDepth = None,
-    window_years: WindowYears = 10,
-    region: Region = None,
     from_: Annotated[str | None, Query(alias="from", max_length=200, description="only hops out of this firm")] = None,
     to: Annotated[str | None, Query(max_length=200, description="only hops into this firm")] = None,
     limit: Annotated[int, Query(ge=1, le=pages.MAX_HOPS_PAGE, description="hops per page")] = pages.DEFAULT_HOPS_PAGE,
     cursor: Cursor = None,
 ) -> ChainHops:
     """The individual hops of a chain (or of one firm pair of it), in date order, a page at a time."""
-    return pages.chain_hops(
-        session,
-        firm_id=firm_id,
-        direction=direction,
-        max_depth=max_depth,
-        window_years=window_years,
-        region=region,
-        from_id=from_,
-        to_id=to,
-        limit=limit,
-        cursor=cursor,
-        deadline=deadline,
-    )
+    return pages.chain_hops(session, question, from_id=from_, to_id=to, limit=limit, cursor=cursor, deadline=deadline)
 
 
 @router.get("/chains/{firm_id:path}", response_model=ChainPage, responses=PROBLEM_RESPONSES | OVERLOADED)
 def get_chain(
-    firm_id: str,
+    question: Question,
     session: SnapshotDep,
     deadline: DeadlineDep,
-    direction: Direction = "downstream",
-    max_depth: MaxDepth = None,
-    window_years: WindowYears = 10,
-    region: Region = None,
     limit: Annotated[int, Query(ge=1, le=pages.MAX_FIRMS_PAGE, description="firms per page")] = pages.DEFAULT_FIRMS_PAGE,
     cursor: Cursor = None,
 ) -> ChainPage:
     """One page of the firms downstream (or upstream) of a firm by time-respecting recycling
     chains, with the edges into them and the counts of the whole chain."""
-    return pages.chain(
-        session,
-        firm_id=firm_id,
-        direction=direction,
-        max_depth=max_depth,
-        window_years=window_years,
-        region=region,
-        limit=limit,
-        cursor=cursor,
-        deadline=deadline,
-    )
+    return pages.chain(session, question, limit=limit, cursor=cursor, deadline=deadline)
 
 
 @router.get("/actors/{actor_id:path}/recycling", response_model=RecyclingPublic, responses=PROBLEM_RESPONSES)

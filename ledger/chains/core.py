@@ -44,11 +44,23 @@ CAPITAL, FOUNDER, FUND, MENTOR = range(4)
 
 _OFFSET = 1 << 21  # day numbers from about 3,800 BC to 7,700 AD fit in [0, 2**22)
 _SHIFT = 1 << 22
+EARLIEST_DAY = -_OFFSET  # the earliest day a key holds: before every date
 
 
 def keys(codes: npt.NDArray[Any], days: npt.NDArray[Any]) -> I64:
     """(code, day) as one sortable int64."""
     return codes.astype(np.int64) * _SHIFT + (days.astype(np.int64) + _OFFSET)
+
+
+def clipped_keys(codes: I64, days: I64) -> I64:
+    """(code, day) keys for bounds that may lie beyond any date (EARLIEST, LATEST): clipped to
+    the code's own range of keys."""
+    return keys(codes, np.clip(days, EARLIEST_DAY, _SHIFT - _OFFSET - 1))
+
+
+def key_parts(key: I64) -> tuple[I32, I32]:
+    """The (code, day) a key was made of."""
+    return (key // _SHIFT).astype(np.int32), (key % _SHIFT - _OFFSET).astype(np.int32)
 
 
 def ranges(starts: I64, ends: I64) -> tuple[I64, I64]:
@@ -488,7 +500,7 @@ def _places(t: dict[str, Table], locations: dict[LocationT, int]) -> PlaceColumn
     moved = np.isin(moves["actor"], founded)
     registered = t["registered"]
     elsewhere = ~np.isin(registered["actor"], founded)
-    never = np.full(int(elsewhere.sum()), -_OFFSET, np.int32)  # the earliest day a key holds
+    never = np.full(int(elsewhere.sum()), EARLIEST_DAY, np.int32)
     actor = np.concatenate([founded, moves["actor"][moved], registered["actor"][elsewhere]])
     day = np.concatenate([t["foundings"]["on"], moves["on"][moved], never])
     seq = np.concatenate([t["foundings"]["seq"], moves["seq"][moved], np.zeros(len(never), np.int64)])

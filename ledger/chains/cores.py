@@ -88,11 +88,12 @@ def _current(entry: _Entry, seen: tuple[int, str]) -> bool:
     return c is not None and ((c.seq, c.head_hash) == seen or c.seq > seen[0])
 
 
-def core(session: Session, *, window_years: int, deadline: float | None = None) -> Core:
-    """The core for the log as this session sees it (or newer), for window W; past the deadline
-    the latest one there is, or Overloaded when there is none yet."""
+def core(session: Session, *, window_years: int, deadline: float | None = None, seen: tuple[int, str] | None = None) -> Core:
+    """The core for the log as this session sees it (`seen`: its head, when the caller has read
+    it) or newer, for window W; past the deadline the latest one there is, or Overloaded when
+    there is none yet."""
     entry = _entry(session)
-    seen = head(session)
+    seen = head(session) if seen is None else seen
     now = time.monotonic()
     wait_until = now + _FIRST_READ_WAIT_SECONDS if deadline is None else deadline - min(_ANSWER_MARGIN_SECONDS, (deadline - now) / 4)
     with entry.changed:

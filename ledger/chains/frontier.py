@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ledger.chains import hop_index
-from ledger.chains.core import I32, I64, Bools, Core, spans
+from ledger.chains.core import I32, I64, Bools, Core, clipped_keys, spans
 from ledger.errors import Overloaded
 
 Direction = Literal["downstream", "upstream"]
@@ -121,8 +121,8 @@ def _label(
         # and give no earlier level nor another date now. Downstream a firm's hops with
         # liquidity dates in [bound, before); upstream its hops dated in (before, bound].
         side = "left" if downstream else "right"
-        lo = np.searchsorted(hops.key, hop_index.bound_keys(frontier, bounds if downstream else done[frontier]), side=side)
-        hi = np.searchsorted(hops.key, hop_index.bound_keys(frontier, done[frontier] if downstream else bounds), side=side)
+        lo = np.searchsorted(hops.key, clipped_keys(frontier, bounds if downstream else done[frontier]), side=side)
+        hi = np.searchsorted(hops.key, clipped_keys(frontier, done[frontier] if downstream else bounds), side=side)
         done[frontier] = bounds
         at = spans(lo.astype(np.int64), hi.astype(np.int64))
         if usable is not None:

@@ -18,13 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ledger.chains.core import _OFFSET, _SHIFT, I32, I64, Bools, Core, keys
+from ledger.chains.core import I32, I64, Bools, Core, key_parts, keys
 from ledger.chains.pairs import step
-
-
-def bound_keys(firms: I64, days: I64) -> I64:
-    """(firm, day) keys for bounds that may be EARLIEST or LATEST: clipped to the firm's range."""
-    return keys(firms, np.clip(days, -_OFFSET, _SHIFT - _OFFSET - 1))
 
 
 @dataclass
@@ -40,7 +35,7 @@ class HopList:
         found = self._local.get(marker)
         if found is None:
             inside = core.places.inside(patterns)
-            leaving, leaving_on = (self.key // _SHIFT).astype(np.int32), (self.key % _SHIFT - _OFFSET).astype(np.int32)
+            leaving, leaving_on = key_parts(self.key)
             found = core.places.in_region(inside, leaving, leaving_on) & core.places.in_region(inside, self.other, self.date)
             self._local[marker] = found
         return found
@@ -72,7 +67,7 @@ def _list(core: Core, *, downstream: bool) -> HopList:
             source, liquidity_on, target, on = _listed(core)
         else:  # the same hops as the out list, sorted the other way
             hops = out(core)
-            source, liquidity_on = (hops.key // _SHIFT).astype(np.int32), (hops.key % _SHIFT - _OFFSET).astype(np.int32)
+            source, liquidity_on = key_parts(hops.key)
             target, on = hops.other, hops.date
         leaving, leaving_on, reached, reached_on = (source, liquidity_on, target, on) if downstream else (target, on, source, liquidity_on)
         key = keys(leaving, leaving_on)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -24,11 +25,10 @@ from ledger.actors import service as actors_service
 from ledger.chains import cores, cursors, frontier
 from ledger.chains import pairs as pairs_
 from ledger.chains.activity import Activity
-from ledger.chains.core import CAPITAL, FUND, I64, KINDS, Bools, Core
+from ledger.chains.core import CAPITAL, FUND, I64, KINDS, Bools, Core, head
 from ledger.chains.dates import day_number, from_day_number
 from ledger.chains.schemas import ChainEdge, ChainFirm, ChainGeneration, ChainHop, ChainHops, ChainPage, ChainRoot
 from ledger.errors import Overloaded
-from ledger.events.service import head_seq
 from ledger.regions import service as regions_service
 
 DEFAULT_FIRMS_PAGE = 200
@@ -52,30 +52,34 @@ def _after(columns: Sequence[npt.NDArray[Any]], key: Sequence[float]) -> Bools:
     return later
 
 
-class _Question:
+@dataclass(frozen=True)
+class ChainQuestion:
+    """Which chain: of a firm, one way, within max_depth generations, window W, local to a region."""
+
+    firm_id: str
+    direction: frontier.Direction = "downstream"
+    max_depth: int | None = None
+    window_years: int = 10
+    region: str | None = None
+
+
+class _Search:
     """The search a chain question needs, shared by its page of firms and its hops."""
 
-    def __init__(
-        self,
-        session: Session,
-        *,
-        firm_id: str,
-        direction: frontier.Direction,
-        max_depth: int | None,
-        window_years: int,
-        region: str | None,
-        deadline: float | None,
-    ) -> None:
-        actors_service.get_or_raise(session, actor_id=firm_id)
-        patterns = None if region is None else regions_service.get_or_raise(session, slug=region).members
+    def __init__(self, session: Session, question: ChainQuestion, deadline: float | None) -> None:
+        actors_service.get_or_raise(session, actor_id=question.firm_id)
+        patterns = None if question.region is None else regions_service.get_or_raise(session, slug=question.region).members
         self.session = session
-        self.core: Core = cores.core(session, window_years=window_years, deadline=deadline)
-        self.downstream = direction == "downstream"
-        self.stale = head_seq(session) > self.core.seq
-        code = self.core.vocabulary.code(firm_id)
+        seen = head(session)
+        self.core: Core = cores.core(session, window_years=question.window_years, deadline=deadline, seen=seen)
+        self.downstream = question.direction == "downstream"
+        self.stale = seen[0] > self.core.seq
+        code = self.core.vocabulary.code(question.firm_id)
         roots = np.array([] if code is None else [code], dtype=np.int64)
         self.root = -1 if code is None else code
-        self.reach = frontier.search(self.core, roots, direction=direction, max_depth=max_depth, region=patterns, deadline=deadline)
+        self.reach = frontier.search(
+            self.core, roots, direction=question.direction, max_depth=question.max_depth, region=patterns, deadline=deadline
+        )
 
     def expanded_chunks(self) -> Iterator[I64]:
         """The firms the chain leaves from, in groups with about HOP_CHUNK_ROWS liquidity events
@@ -117,12 +121,8 @@ class _Question:
 
 def chain(
     session: Session,
+    question: ChainQuestion,
     *,
-    firm_id: str,
-    direction: frontier.Direction = "downstream",
-    max_depth: int | None = None,
-    window_years: int = 10,
-    region: str | None = None,
     limit: int = DEFAULT_FIRMS_PAGE,
     cursor: str | None = None,
     deadline: float | None = None,
@@ -130,9 +130,7 @@ def chain(
     """One page of the firms downstream (upstream) of a firm, the edges into them, and the
     counts of the whole chain."""
     after = None if cursor is None else cursors.decode(cursor, _FIRM_KEY)
-    q = _Question(
-        session, firm_id=firm_id, direction=direction, max_depth=max_depth, window_years=window_years, region=region, deadline=deadline
-    )
+    q = _Search(session, question, deadline)
     reach, vocabulary = q.reach, q.core.vocabulary
     members = np.flatnonzero(reach.generation > 0).astype(np.int64)
     generation, first_on, rank = reach.generation[members], reach.first_on[members], vocabulary.rank[members]
@@ -147,17 +145,17 @@ def chain(
     position[members] = np.arange(len(members))
     edges, left_out = _edges(q, members[start:end], position, end)
     shown = vocabulary.names(members[start:end])
-    names = actors_service.names(session, [firm_id, *shown])
+    names = actors_service.names(session, [question.firm_id, *shown])
     counts = np.bincount(generation) if len(generation) else np.zeros(0, np.int64)
     last = None
     if end < len(members):
         last = cursors.encode((int(generation[end - 1]), from_day_number(int(first_on[end - 1])), vocabulary.ids[members[end - 1]]))
     return ChainPage(
-        root=ChainRoot(id=firm_id, name=names.get(firm_id)),
-        direction=direction,
-        window_years=window_years,
-        max_depth=max_depth,
-        region=region,
+        root=ChainRoot(id=question.firm_id, name=names.get(question.firm_id)),
+        direction=question.direction,
+        window_years=question.window_years,
+        max_depth=question.max_depth,
+        region=question.region,
         seq=q.core.seq,
         stale=q.stale,
         multiplier=reach.multiplier,
@@ -173,7 +171,7 @@ def chain(
     )
 
 
-def _edges(q: _Question, page: I64, position: I64, end: int) -> tuple[list[ChainEdge], int]:
+def _edges(q: _Search, page: I64, position: I64, end: int) -> tuple[list[ChainEdge], int]:
     """Edges into the page's firms (upstream: out of them) from the root or from firms ranked
     before the page's end, among the hops the chain uses; the 5 earliest per firm."""
     core, reach = q.core, q.reach
@@ -235,12 +233,8 @@ def _edges(q: _Question, page: I64, position: I64, end: int) -> tuple[list[Chain
 
 def chain_hops(
     session: Session,
+    question: ChainQuestion,
     *,
-    firm_id: str,
-    direction: frontier.Direction = "downstream",
-    max_depth: int | None = None,
-    window_years: int = 10,
-    region: str | None = None,
     from_id: str | None = None,
     to_id: str | None = None,
     limit: int = DEFAULT_HOPS_PAGE,
@@ -249,13 +243,16 @@ def chain_hops(
 ) -> ChainHops:
     """A page of the chain's hops (or of one firm pair's), in date order."""
     after = None if cursor is None else cursors.decode(cursor, _HOP_KEY)
-    q = _Question(
-        session, firm_id=firm_id, direction=direction, max_depth=max_depth, window_years=window_years, region=region, deadline=deadline
-    )
+    q = _Search(session, question, deadline)
     core, vocabulary = q.core, q.core.vocabulary
     lq, en = core.liquidity, core.engagements
     by_id = vocabulary.rank
-    wanted = {name: vocabulary.code(value) if value is not None else None for name, value in (("from", from_id), ("to", to_id))}
+    # A firm the ledger does not know matches no hop (code -1).
+    only = {
+        side: -1 if (code := vocabulary.code(firm)) is None else code
+        for side, firm in (("from", from_id), ("to", to_id))
+        if firm is not None
+    }
     key = None
     if after is not None:
         key = (
@@ -271,10 +268,10 @@ def chain_hops(
     def page_of(pairs: pairs_.Pairs) -> tuple[pairs_.Pairs, int]:
         """The first `limit` of these hops after the cursor, in key order, and how many follow it."""
         keep = np.ones(len(pairs.q), np.bool_)
-        for name, column in (("from", lq.firm[pairs.q]), ("to", en.target[pairs.e])):
-            if (name == "from" and from_id is not None) or (name == "to" and to_id is not None):
-                code = wanted[name]
-                keep &= column == (-1 if code is None else code)
+        if "from" in only:
+            keep &= lq.firm[pairs.q] == only["from"]
+        if "to" in only:
+            keep &= en.target[pairs.e] == only["to"]
         e = pairs.e
         columns: list[npt.NDArray[Any]] = [
             en.on[e],

@@ -93,20 +93,21 @@ def assert_metrics_agree(engine: dict[str, Any], oracle: dict[str, Any], where: 
     assert not wrong, f"{where}:\n  " + "\n  ".join(wrong)
 
 
-def assert_hops_agree(session: Session, oracle: Oracle, firm: str, direction: str, window: int, first_on: dict[str, dt.date]) -> None:
+def assert_hops_agree(session: Session, oracle: Oracle, question: pages.ChainQuestion, first_on: dict[str, dt.date]) -> None:
     """The hops route, read page by page, lists exactly the hops on the chain's time-respecting
     chains, in date order, with their amounts; each firm is first reached on its earliest one."""
+    firm, direction, window = question.firm_id, question.direction, question.window_years
     downstream = direction == "downstream"
     listed: list[Any] = []
     cursor = None
     with mock.patch.object(pages, "HOP_CHUNK_ROWS", 1):  # the hops of a firm at a time, as a hub's are
         while True:
-            hops = pages.chain_hops(session, firm_id=firm, direction=direction, window_years=window, limit=2, cursor=cursor)  # type: ignore[arg-type]
+            hops = pages.chain_hops(session, question, limit=2, cursor=cursor)
             listed += hops.hops
             if hops.next_cursor is None:
                 break
             cursor = hops.next_cursor
-    whole = pages.chain_hops(session, firm_id=firm, direction=direction, window_years=window, limit=pages.MAX_HOPS_PAGE)  # type: ignore[arg-type]
+    whole = pages.chain_hops(session, question, limit=pages.MAX_HOPS_PAGE)
     assert whole.hops == listed and whole.next_cursor is None
     expected = oracle.chain_hops(firm, downstream=downstream, w=window)
     engine = sorted((h.from_, h.to, h.via, h.kind, h.liquidity_on, h.on, h.listed, h.amount_usd) for h in listed)
@@ -136,27 +137,21 @@ def assert_engine_agrees(factory: sessionmaker[Session], accepted: list[dict[str
             if not any(e["seq"] for e in accepted):
                 continue
             for direction in ("downstream", "upstream"):
+                asked = pages.ChainQuestion(firm, direction, window_years=window)  # type: ignore[arg-type]
                 try:
-                    answer = pages.chain(session, firm_id=firm, direction=direction, window_years=window, limit=3)  # type: ignore[arg-type]
+                    answer = pages.chain(session, asked, limit=3)
                 except LedgerError:
                     continue  # not an actor of this ledger
                 firms = list(answer.firms)
                 while answer.next_cursor is not None:  # every page, in order
-                    answer = pages.chain(
-                        session,
-                        firm_id=firm,
-                        direction=direction,  # type: ignore[arg-type]
-                        window_years=window,
-                        limit=3,
-                        cursor=answer.next_cursor,
-                    )
+                    answer = pages.chain(session, asked, limit=3, cursor=answer.next_cursor)
                     firms += answer.firms
                 expected = oracle.chain(firm, downstream=direction == "downstream", w=window)
                 where = f"{direction} of {firm}, W={window}"
                 assert {f.id: f.generation for f in firms} == expected, where
                 assert answer.multiplier == len(expected) == len(firms), where
                 assert [(f.generation, f.first_on, f.id) for f in firms] == sorted((f.generation, f.first_on, f.id) for f in firms)
-                assert_hops_agree(session, oracle, firm, direction, window, {f.id: f.first_on for f in firms})
+                assert_hops_agree(session, oracle, asked, {f.id: f.first_on for f in firms})
         for org in ("lab", "vc0", "vc1", *FIRMS[:2]):
             try:
                 found = chains_service.lineage(session, org_id=org)

@@ -115,8 +115,8 @@ def snapshot(factory: sessionmaker[Session], roots: Sequence[str] = FIRMS) -> St
         for root in roots:
             for direction in ("downstream", "upstream"):
                 try:
-                    firms = pages.chain(session, firm_id=root, direction=direction, limit=pages.MAX_FIRMS_PAGE)  # type: ignore[arg-type]
-                    hops = pages.chain_hops(session, firm_id=root, direction=direction, limit=pages.MAX_HOPS_PAGE)  # type: ignore[arg-type]
+                    firms = pages.chain(session, pages.ChainQuestion(root, direction), limit=pages.MAX_FIRMS_PAGE)  # type: ignore[arg-type]
+                    hops = pages.chain_hops(session, pages.ChainQuestion(root, direction), limit=pages.MAX_HOPS_PAGE)  # type: ignore[arg-type]
                 except NotFound:
                     continue
                 assert firms.next_cursor is None and hops.next_cursor is None
@@ -183,7 +183,7 @@ def test_worked_example_event_by_event_equals_full_recompute(sqlite_template: Pa
         full = assert_incremental_equals_full(factory, history, roots=("alpha", "beta", "gamma", "delta", "epsilon", "zeta"))
         assert full.position == len(history)  # every event was accepted
         with read_snapshot(factory) as session:
-            listed = pages.chain_hops(session, firm_id="alpha").hops
+            listed = pages.chain_hops(session, pages.ChainQuestion("alpha")).hops
             hops = sorted((h.from_, h.to, h.via, h.kind, h.on, None if h.amount_usd is None else Decimal(h.amount_usd)) for h in listed)
         assert hops == sorted(WORKED_EXAMPLE_HOPS)
         assert full.chains[("alpha", "downstream")][0] == {"beta": 1, "gamma": 1, "delta": 1, "epsilon": 2}
@@ -237,7 +237,7 @@ def test_firm_in_its_own_ipo_proceeds_is_self_liquidity_not_a_second_hop(univers
         assert_incremental_equals_full(factory, history)
         with read_snapshot(factory) as session:
             liquidity = [(q.actor_id, q.firm_id) for q in session.scalars(sa.select(LiquidityEvent))]
-            hops = sorted((h.from_, h.to, h.via, h.kind, h.listed) for h in pages.chain_hops(session, firm_id="f0").hops)
+            hops = sorted((h.from_, h.to, h.via, h.kind, h.listed) for h in pages.chain_hops(session, pages.ChainQuestion("f0")).hops)
     # p0 has liquidity from f0; f0's own IPO counts only through the listed-firm rule.
     assert liquidity == [("p0", "f0")]
     assert hops == [("f0", "f1", "f0", "capital", True), ("f0", "f1", "p0", "capital", False)]
