@@ -7,11 +7,16 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+import numpy as np
+import numpy.typing as npt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ledger.chains.dates import day_numbers
 from ledger.projections.archive import visible
 from ledger.projections.models import FxRate
+
+Objects = npt.NDArray[np.object_]
 
 
 class FxTable:
@@ -48,3 +53,24 @@ class FxTable:
             return amount
         rate = None if currency is None else self.rate(currency, on)
         return None if rate is None else amount * rate
+
+    def usd_many(self, amounts: Objects, currencies: Objects, usds: Objects, days: npt.NDArray[np.int32]) -> Objects:
+        """`usd` over columns (Decimals and None in object arrays, dates as day numbers): one rate
+        look-up per currency, the products element-wise."""
+        out: Objects = np.where(np.equal(amounts, None), None, usds).astype(object)
+        need = np.asarray(np.equal(out, None), dtype=np.bool_) & ~np.asarray(np.equal(amounts, None), dtype=np.bool_)
+        plain = need & np.asarray(currencies == "USD", dtype=np.bool_)
+        out[plain] = amounts[plain]
+        need &= ~plain
+        for currency in set(currencies[need].tolist()) - {None}:
+            rows = self._rates.get(currency)
+            if not rows:
+                continue
+            at = np.flatnonzero(need & np.asarray(currencies == currency, dtype=np.bool_))
+            dates = day_numbers([r[0] for r in rows])
+            i = np.searchsorted(dates, days[at], side="right") - 1
+            rates = np.empty(len(rows), dtype=object)
+            rates[:] = [r[2] for r in rows]
+            found = i >= 0
+            out[at[found]] = amounts[at[found]] * rates[i[found]]
+        return out

@@ -10,7 +10,7 @@ from workers import broker
 CATCH_UP = "loopledger.catch_up"
 RECOMPUTE = "loopledger.recompute"
 RECOMPUTE_CHUNK = "loopledger.recompute_chunk"
-RECOMPUTE_REGION = "loopledger.recompute_region"
+RECOMPUTE_PARTS = "loopledger.recompute_parts"
 SWEEP = "loopledger.sweep"
 IMPORT = "loopledger.import"
 

@@ -29,7 +29,7 @@ from ledger.importers.progress import Progress
 from ledger.metrics import service as metrics_service
 from ledger.regions import service as regions_service
 from ledger.tasks import service as tasks_service
-from workers.app import CATCH_UP, IMPORT, RECOMPUTE, RECOMPUTE_CHUNK, RECOMPUTE_REGION, SWEEP, app
+from workers.app import CATCH_UP, IMPORT, RECOMPUTE, RECOMPUTE_CHUNK, RECOMPUTE_PARTS, SWEEP, app
 
 log = logging.getLogger(__name__)
 # Database restarts and lock timeouts are worth retrying; anything else is a bug to report.
@@ -72,9 +72,10 @@ def catch_up(self: Task) -> dict[str, Any]:
 
 @app.task(name=RECOMPUTE, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_jitter=True, max_retries=5)
 def recompute(self: Task, task_id: str, regions: list[str] | None = None) -> dict[str, Any]:
-    """Full recomputation in two stages of Celery groups spread over the workers: the liquidity
-    table split by actor into chunks; once the last chunk is done, the metric parts one region per
-    task (of `regions`, or all). The region that finishes last closes the task record."""
+    """Full recomputation in two stages: the liquidity table split by actor into chunks (a Celery
+    group spread over the workers); once the last chunk is done, the metric parts of `regions`
+    (or all) in one task, one vectorized pass over the columnar core for every region at once
+    (ledger/metrics/yearly.py), which closes the task record."""
     factory = session_factory()
     tasks_service.start(factory, task_id=task_id)
     settings: Settings = app.conf.loopledger_settings
@@ -99,17 +100,17 @@ def recompute_chunk(self: Task, task_id: str, low: str | None, high: str | None,
             if not slugs:
                 _finish_recompute(factory, task_id)
             else:
-                group(recompute_region.s(task_id, slug, len(slugs)) for slug in slugs).apply_async()
+                recompute_parts.delay(task_id, slugs)
     return dataclasses.asdict(done)
 
 
-@app.task(name=RECOMPUTE_REGION, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_jitter=True, max_retries=5)
-def recompute_region(self: Task, task_id: str, slug: str, regions: int) -> int:
-    """One region's metric parts, anew; idempotent."""
+@app.task(name=RECOMPUTE_PARTS, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_jitter=True, max_retries=5)
+def recompute_parts(self: Task, task_id: str, slugs: list[str]) -> int:
+    """These regions' metric parts, anew; idempotent."""
     factory = session_factory()
     with _finishing_on_error(factory, task_id):
-        parts = metrics_service.refresh(factory, slugs=[slug])
-        if tasks_service.count_done(factory, task_id=task_id, stage=tasks_service.REGIONS, key=slug, total=regions, written=parts):
+        parts = metrics_service.refresh(factory, slugs=slugs)
+        if tasks_service.count_done(factory, task_id=task_id, stage=tasks_service.REGIONS, key=",".join(slugs), total=1, written=parts):
             _finish_recompute(factory, task_id)
     return parts
 

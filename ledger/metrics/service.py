@@ -10,6 +10,7 @@ computed when asked from that region's rows only. A read never writes.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
 from ledger.chains import maintain
+from ledger.chains.core import Columns, build, read
 from ledger.chains.places import Places
 from ledger.db import aware, read_snapshot, unit_of_work
 from ledger.errors import InvalidEvent
 from ledger.events.models import EventRow
 from ledger.events.service import head_seq
-from ledger.metrics import touched
+from ledger.metrics import facts, touched, yearly
 from ledger.metrics.models import MetricPart
 from ledger.metrics.regional import Part, Period, RegionData, metric_values
 from ledger.regions import service as regions_service
@@ -262,38 +264,59 @@ def refresh(
     """Compute and store the yearly parts of these regions (all when None) from `from_year` (or
     the first stored year) to this year, in one snapshot; returns how many parts were written."""
     today = today or dt.date.today()
-    written = 0
     with read_snapshot(factory) as session:
         regions = [r for r in regions_service.get_all(session) if slugs is None or r.slug in slugs]
-        seq = head_seq(session)  # the parts are exact for the log this snapshot sees (see Activity)
-        computed: list[dict[str, Any]] = []
+        if not regions:
+            return 0
+        seq = head_seq(session)  # the parts are exact for the log this snapshot sees
+        columns = _columns(session)
+        core = build(columns, window_years)
+        ledger = yearly.Ledger(columns, core, facts.read(session, columns.vocabulary), first=today.year, last=today.year)
+        spans: dict[str, list[int]] = {}
         for region in regions:
-            data = RegionData(session, region.members, window_years=window_years, until=dt.date(today.year, 12, 31))
             # Parts start in 1970, or in the region's first year with facts when that is earlier.
-            first = max(DEFAULT_FROM.year, min(FIRST_STORED_YEAR, data.first_year() or FIRST_STORED_YEAR))
+            first = max(DEFAULT_FROM.year, min(FIRST_STORED_YEAR, ledger.first_year(region.members) or FIRST_STORED_YEAR))
             stored = _first_years(session, region, {window_years}).get(window_years)
             complete = stored is not None and stored <= first
             first = min(first, stored or first)  # older stored parts too: the facts that made them may be retracted
             if from_year is not None and complete:
                 first = max(first, from_year)  # the earlier parts are stored and untouched
-            years = list(range(first, today.year + 1))
-            periods = [Period(dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in years]
-            now = dt.datetime.now(dt.UTC)
-            for year, part in zip(years, data.parts(periods, today), strict=True):
-                computed.append(
-                    {
-                        "region_slug": region.slug,
-                        "window_years": window_years,
-                        "year": year,
-                        "region_revision": region.revision,
-                        "seq": seq,
-                        "values": part.as_json(),
-                        "computed_at": now,
-                    }
-                )
+            spans[region.slug] = list(range(first, today.year + 1))
+        ledger = ledger.spanning(min(years[0] for years in spans.values()), today.year)
+        now = dt.datetime.now(dt.UTC)
+        computed: list[dict[str, Any]] = []
+        for region in regions:
+            years = spans[region.slug]
+            parts = ledger.parts(region.members)[years[0] - ledger.span.first :]
+            computed += [
+                {
+                    "region_slug": region.slug,
+                    "window_years": window_years,
+                    "year": year,
+                    "region_revision": region.revision,
+                    "seq": seq,
+                    "values": part.as_json(),
+                    "computed_at": now,
+                }
+                for year, part in zip(years, parts, strict=True)
+            ]
     with unit_of_work(factory) as session:
         written = _upsert(session, computed)
     return written
+
+
+_columns_lock = threading.Lock()
+_columns_kept: dict[str, Columns] = {}
+
+
+def _columns(session: Session) -> Columns:
+    """The chain columns at the session's snapshot, extended from the ones this process read
+    last for the database (only the new events' rows are read, see chains/core.read)."""
+    database = session.get_bind().engine.url.render_as_string(hide_password=True)
+    with _columns_lock:
+        columns = read(session, _columns_kept.get(database))
+        _columns_kept[database] = columns
+    return columns
 
 
 def _upsert(session: Session, rows: Sequence[dict[str, Any]]) -> int:
