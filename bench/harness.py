@@ -130,6 +130,30 @@ class Stack:
         except httpx.HTTPError:
             return False
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by every process of the API and the worker."""
+        ticks = 0
+        for process in (self.api, self.worker):
+            for pid in _group(process.pid):
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def settle(self, timeout: float = 600.0) -> float:
+        """Wait until the stack is idle (under 5% of a core over 2 s): an API process that just
+        started reads the engine's columns in the background, and a measure taken meanwhile would
+        share the two cores with it. Returns the seconds waited."""
+        started = time.perf_counter()
+        while time.perf_counter() - started < timeout:
+            before = self.cpu_seconds()
+            time.sleep(2.0)
+            if self.cpu_seconds() - before < 0.1:
+                break
+        return round(time.perf_counter() - started, 1)
+
     def peak_rss_mb(self, process: subprocess.Popen[Any]) -> float:
         """Highest resident memory of any process of the group (VmHWM), in MB."""
         peak = 0
@@ -580,7 +604,7 @@ def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: 
                 record("single_posts", "single", single_posts(client, firms, single))
             caught_up(stack.client)
             if "recompute" in stages:
-                print("full recompute", flush=True)
+                print(f"full recompute (after {stack.settle()} s for the stack to be idle)", flush=True)
                 record("full_recompute", "recompute", full_recompute(stack.client))
             rng = random.Random(7)
             roots = rng.sample(firms, 100 if n < 100_000 else 50 if n < 1_000_000 else 10)

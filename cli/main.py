@@ -31,6 +31,16 @@ app.command("export")(transfer.export)
 console = Console()
 err = Console(stderr=True)
 
+
+@app.callback()
+def _quiet_engine() -> None:
+    """A one-shot command prints its own results: the engine's info lines (a core read, a
+    refresh) would interleave with them, so only warnings are logged (`serve` and `worker`
+    configure their own logging)."""
+    from ledger.logs import configure_logging
+
+    configure_logging("warning")
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEMO_SCENARIOS = ("daejeon.json", "bhcr.json", "osong.json", "boston.json", "cambridge-uk.json", "medicon-valley.json")
 # The regions the demo sets side by side, neighbours together (all are defined by every scenario file).

@@ -19,6 +19,10 @@ from ledger.projections.models import FxRate
 Objects = npt.NDArray[np.object_]
 
 
+def is_none(values: Objects) -> npt.NDArray[np.bool_]:
+    return np.fromiter((v is None for v in values), dtype=np.bool_, count=len(values))
+
+
 class FxTable:
     """All fx.rate facts in memory (they are few), answering 'USD per unit on date d'."""
 
@@ -57,16 +61,21 @@ class FxTable:
     def usd_many(self, amounts: Objects, currencies: Objects, usds: Objects, days: npt.NDArray[np.int32]) -> Objects:
         """`usd` over columns (Decimals and None in object arrays, dates as day numbers): one rate
         look-up per currency, the products element-wise."""
-        out: Objects = np.where(np.equal(amounts, None), None, usds).astype(object)
-        need = np.asarray(np.equal(out, None), dtype=np.bool_) & ~np.asarray(np.equal(amounts, None), dtype=np.bool_)
-        plain = need & np.asarray(currencies == "USD", dtype=np.bool_)
+        given = ~is_none(amounts)
+        out: Objects = np.where(given, usds, None).astype(object)
+        need = given & is_none(out)
+        if not need.any():
+            return out
+        currency = np.full(len(currencies), None, dtype=object)
+        currency[need] = currencies[need]
+        plain = np.asarray(currency == "USD", dtype=np.bool_)
         out[plain] = amounts[plain]
         need &= ~plain
-        for currency in set(currencies[need].tolist()) - {None}:
-            rows = self._rates.get(currency)
+        for code in set(currency[need].tolist()) - {None}:
+            rows = self._rates.get(code)
             if not rows:
                 continue
-            at = np.flatnonzero(need & np.asarray(currencies == currency, dtype=np.bool_))
+            at = np.flatnonzero(need & np.asarray(currency == code, dtype=np.bool_))
             dates = day_numbers([r[0] for r in rows])
             i = np.searchsorted(dates, days[at], side="right") - 1
             rates = np.empty(len(rows), dtype=object)

@@ -109,10 +109,15 @@ def recompute_parts(self: Task, task_id: str, slugs: list[str]) -> int:
     """These regions' metric parts, anew; idempotent."""
     factory = session_factory()
     with _finishing_on_error(factory, task_id):
-        parts = metrics_service.refresh(factory, slugs=slugs)
-        if tasks_service.count_done(factory, task_id=task_id, stage=tasks_service.REGIONS, key=",".join(slugs), total=1, written=parts):
+        written = metrics_service.refresh(factory, slugs=slugs)
+        # Regions deleted since the task was queued are not in `written`.
+        complete = [
+            tasks_service.count_done(factory, task_id=task_id, stage=tasks_service.REGIONS, key=slug, total=len(written), written=n)
+            for slug, n in written.items()
+        ]
+        if not written or any(complete):
             _finish_recompute(factory, task_id)
-    return parts
+    return sum(written.values())
 
 
 @contextlib.contextmanager

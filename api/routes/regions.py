@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, Response
 
-from api.deps import SessionDep, SnapshotDep
+from api.deps import DeadlineDep, SessionDep, SnapshotDep
 from api.params import Instant
 from api.schemas import PROBLEM_RESPONSES, ComparePublic, MetricSeriesPublic, MetricSetPublic, RegionPublic, RegionsPublic
 from api.security import ADMIN, AUTH_RESPONSES, READ
@@ -106,6 +106,7 @@ compare_router = APIRouter(prefix="/v1", tags=["regions"], dependencies=[READ], 
 def get_compare(
     request: Request,
     regions: Annotated[str, Query(description="comma-separated region slugs", max_length=2000)],
+    deadline: DeadlineDep,
     from_: PeriodFrom = None,
     to: PeriodTo = None,
     as_of: AsOf = None,
@@ -118,4 +119,4 @@ def get_compare(
         raise InvalidEvent("regions must be 1 to 20 distinct region slugs separated by commas", loc=("query", "regions"))
     period = metrics_service.period_or_raise(from_, to, today=dt.date.today())
     factory = request.app.state.session_factory
-    return metrics_service.compare(factory, slugs=slugs, period=period, window_years=window_years, as_of=aware(as_of))
+    return metrics_service.compare(factory, slugs=slugs, period=period, window_years=window_years, as_of=aware(as_of), deadline=deadline)

@@ -15,7 +15,6 @@ after t1).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,8 +27,9 @@ from sqlalchemy.orm import Session
 from ledger.actors.models import Actor
 from ledger.chains import liquidity, maintain
 from ledger.chains.activity import MENTOR_ROLES
-from ledger.chains.dates import add_years_days, day_numbers, window_opens_days
+from ledger.chains.dates import add_years_days, window_opens_days
 from ledger.chains.models import LiquidityEvent
+from ledger.db import BulkColumn, DaysSinceEpoch, columns_of
 from ledger.events.models import EventRow, LedgerHead, Retraction
 from ledger.projections import models as m
 from ledger.regions.patterns import LocationT, matches
@@ -188,7 +188,7 @@ class Columns:
     tables: dict[str, Table]
     locations: dict[LocationT, int]
 
-    def extended(self, rows: dict[str, list[Any]], seq: int, head_hash: str) -> Columns:
+    def extended(self, rows: dict[str, list[BulkColumn]], seq: int, head_hash: str) -> Columns:
         """These columns with the rows of later events appended."""
         vocabulary, locations = self.vocabulary.copy(), dict(self.locations)
         tables = {name: _coded(name, rows[name], vocabulary, locations) for name in SHAPES}
@@ -196,19 +196,17 @@ class Columns:
         return Columns(seq, head_hash, vocabulary, merged, locations)
 
 
-def _coded(name: str, rows: list[Any], vocabulary: Vocabulary, locations: dict[LocationT, int]) -> Table:
-    columns = SHAPES[name]
-    width = len(columns) + (2 if "location" in columns else 0)
-    values = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+def _coded(name: str, values: list[BulkColumn], vocabulary: Vocabulary, locations: dict[LocationT, int]) -> Table:
+    """A table's coded columns from its query's result columns (dates come as day numbers)."""
     out: Table = {}
-    for i, column in enumerate(columns):
+    for i, column in enumerate(SHAPES[name]):
         if column == "location":
             triples = zip(values[i], values[i + 1], values[i + 2], strict=True)
             out[column] = np.fromiter((locations.setdefault(t, len(locations)) for t in triples), dtype=np.int32, count=len(values[i]))
         elif column in _ACTORS:
             out[column] = vocabulary.encode(values[i])
         elif column in _DAYS:
-            out[column] = day_numbers([d or dt.date(1, 1, 1) for d in values[i]]) if values[i] else np.zeros(0, np.int32)
+            out[column] = np.asarray(values[i], dtype=np.int32)
         else:
             out[column] = np.asarray(values[i], dtype=np.int64)
     return out
@@ -228,13 +226,13 @@ def _queries(session: Session, after: int | None, upto: int) -> dict[str, Any]:
 
     if after is not None:
         sub = liquidity.participations(after=after, upto=upto).subquery()
-        liq: Any = sa.select(sub.c[0], sub.c[3], sub.c[4])
+        liq: Any = sa.select(sub.c[0], sub.c[3], DaysSinceEpoch(sub.c[4]))
     elif maintain.position(session) >= upto:
         t = LiquidityEvent.__table__.c  # type: ignore[attr-defined]
-        liq = sa.select(t.actor_id, t.firm_id, sa.func.min(t.liquidity_on)).group_by(t.actor_id, t.firm_id)
+        liq = sa.select(t.actor_id, t.firm_id, DaysSinceEpoch(sa.func.min(t.liquidity_on))).group_by(t.actor_id, t.firm_id)
     else:  # the workers are behind: the same participations, joined from the projections
         sub = liquidity.participations().subquery()
-        liq = sa.select(sub.c[0], sub.c[3], sa.func.min(sub.c[4])).group_by(sub.c[0], sub.c[3])
+        liq = sa.select(sub.c[0], sub.c[3], DaysSinceEpoch(sa.func.min(sub.c[4]))).group_by(sub.c[0], sub.c[3])
     x = m.FirmExit.__table__.c  # type: ignore[attr-defined]
     ri = m.RoundInvestor.__table__.c  # type: ignore[attr-defined]
     f = m.Founder.__table__.c  # type: ignore[attr-defined]
@@ -243,16 +241,24 @@ def _queries(session: Session, after: int | None, upto: int) -> dict[str, Any]:
     lp = m.FundLp.__table__.c  # type: ignore[attr-defined]
     rl = m.Relocation.__table__.c  # type: ignore[attr-defined]
     ac = Actor.__table__.c  # type: ignore[attr-defined]
+    days = DaysSinceEpoch
     return {
         "liquidity": liq,
-        "ipos": sa.select(x.firm_id, x.occurred_on).where(x.kind == "ipo", *new(x.event_seq)),
-        "capital": sa.select(ri.investor_id, ri.firm_id, ri.occurred_on, ri.event_seq).where(*new(ri.event_seq)).distinct(),
-        "founders": sa.select(f.person_id, f.firm_id, f.since, f.event_seq).where(*new(f.event_seq)),
-        "mentors": sa.select(af.person_id, af.org_id, af.started_on, af.event_seq).where(af.role.in_(MENTOR_ROLES), *new(af.event_seq)),
+        "ipos": sa.select(x.firm_id, days(x.occurred_on)).where(x.kind == "ipo", *new(x.event_seq)),
+        # An investor named twice in a round, an LP twice in a raise: one row after `build` (_first).
+        "capital": sa.select(ri.investor_id, ri.firm_id, days(ri.occurred_on), ri.event_seq).where(*new(ri.event_seq)),
+        "founders": sa.select(f.person_id, f.firm_id, days(f.since), f.event_seq).where(*new(f.event_seq)),
+        "mentors": sa.select(af.person_id, af.org_id, days(af.started_on), af.event_seq).where(
+            af.role.in_(MENTOR_ROLES), *new(af.event_seq)
+        ),
         "founded": sa.select(ff.firm_id).where(*new(ff.event_seq)),
-        "commitments": sa.select(lp.lp_id, lp.fund_id, lp.occurred_on, lp.event_seq).where(*new(lp.event_seq)).distinct(),
-        "foundings": sa.select(ff.firm_id, ff.founded_on, ff.event_seq, ff.country, ff.subdivision, ff.city).where(*new(ff.event_seq)),
-        "relocations": sa.select(rl.firm_id, rl.occurred_on, rl.event_seq, rl.country, rl.subdivision, rl.city).where(*new(rl.event_seq)),
+        "commitments": sa.select(lp.lp_id, lp.fund_id, days(lp.occurred_on), lp.event_seq).where(*new(lp.event_seq)),
+        "foundings": sa.select(ff.firm_id, days(ff.founded_on), ff.event_seq, ff.country, ff.subdivision, ff.city).where(
+            *new(ff.event_seq)
+        ),
+        "relocations": sa.select(rl.firm_id, days(rl.occurred_on), rl.event_seq, rl.country, rl.subdivision, rl.city).where(
+            *new(rl.event_seq)
+        ),
         "registered": sa.select(ac.id, ac.country, ac.subdivision, ac.city).where(ac.country.is_not(None), *new(ac.registered_seq)),
     }
 
@@ -263,11 +269,11 @@ def read(session: Session, previous: Columns | None = None) -> Columns:
     every row, one bulk read per table."""
     seq, head_hash = head(session)
     if previous is not None and previous.seq <= seq and _continues(session, previous):
-        rows = {name: list(session.execute(q).all()) for name, q in _queries(session, previous.seq, seq).items()}
+        rows = {name: columns_of(session, q) for name, q in _queries(session, previous.seq, seq).items()}
         return previous.extended(rows, seq, head_hash)
     vocabulary, locations = Vocabulary(), {}  # type: ignore[var-annotated]
     queries = _queries(session, None, seq)
-    tables = {name: _coded(name, list(session.execute(q).all()), vocabulary, locations) for name, q in queries.items()}
+    tables = {name: _coded(name, columns_of(session, q), vocabulary, locations) for name, q in queries.items()}
     return Columns(seq, head_hash, vocabulary, tables, locations)
 
 

@@ -21,27 +21,26 @@ from sqlalchemy.orm import Session
 
 from ledger.actors.models import Actor
 from ledger.chains.core import I32, I64, Bools, Vocabulary, keys
-from ledger.chains.dates import day_numbers
-from ledger.money import FxTable, Objects
+from ledger.db import BulkColumn, DaysSinceEpoch, columns_of
+from ledger.money import FxTable, Objects, is_none
 from ledger.projections import models as m
 
+day = DaysSinceEpoch
+Read = list[BulkColumn]  # a query's result, column by column
 
-def _column(rows: list[Any], i: int) -> Objects:
-    out = np.empty(len(rows), dtype=object)
-    out[:] = [r[i] for r in rows]
+
+def _column(read: Read, i: int) -> Objects:
+    out = np.empty(len(read[i]), dtype=object)
+    out[:] = read[i]
     return out
 
 
-def _days(rows: list[Any], i: int) -> I32:
-    return day_numbers([r[i] for r in rows]) if rows else np.zeros(0, np.int32)
+def _days(read: Read, i: int) -> I32:
+    return np.asarray(read[i], dtype=np.int32)
 
 
-def _ints(rows: list[Any], i: int) -> I64:
-    return np.fromiter((r[i] for r in rows), dtype=np.int64, count=len(rows))
-
-
-def is_none(values: Objects) -> Bools:
-    return np.asarray(np.equal(values, None), dtype=np.bool_)
+def _ints(read: Read, i: int) -> I64:
+    return np.asarray(read[i], dtype=np.int64)
 
 
 def group_starts(sorted_codes: npt.NDArray[Any]) -> I64:
@@ -109,25 +108,25 @@ def read(session: Session, vocabulary: Vocabulary) -> Facts:
     vocabulary = vocabulary.copy()
     fx = FxTable.load(session)
     x = m.FirmExit.__table__.c  # type: ignore[attr-defined]
-    exits = session.execute(sa.select(x.firm_id, x.occurred_on, x.kind, x.value, x.value_currency, x.value_usd)).all()
+    exits = columns_of(session, sa.select(x.firm_id, day(x.occurred_on), x.kind, x.value, x.value_currency, x.value_usd))
     c = m.Closure.__table__.c  # type: ignore[attr-defined]
-    closures = session.execute(sa.select(c.firm_id, c.closed_on)).all()
+    closures = columns_of(session, sa.select(c.firm_id, day(c.closed_on)))
     exit_on = _days(exits, 1)
-    exit_firm = vocabulary.encode([r[0] for r in exits])
-    acquired = np.fromiter((r[2] == "acquisition" for r in exits), dtype=np.bool_, count=len(exits))
+    exit_firm = vocabulary.encode(exits[0])
+    acquired = np.fromiter((k == "acquisition" for k in exits[2]), dtype=np.bool_, count=len(exits[2]))
     gone_firm, gone_on = _earliest(
-        np.concatenate([exit_firm[acquired], vocabulary.encode([r[0] for r in closures])]),
+        np.concatenate([exit_firm[acquired], vocabulary.encode(closures[0])]),
         np.concatenate([exit_on[acquired], _days(closures, 1)]),
     )
     rounds, lines = _rounds(session, vocabulary, fx)
     raises = _raises(session, vocabulary, fx)
     h = m.Headcount.__table__.c  # type: ignore[attr-defined]
-    heads = session.execute(sa.select(h.firm_id, h.reported_on, h.event_seq, h.employees)).all()
-    head_firm, head_on, head_seq = vocabulary.encode([r[0] for r in heads]), _days(heads, 1), _ints(heads, 2)
+    heads = columns_of(session, sa.select(h.firm_id, day(h.reported_on), h.event_seq, h.employees))
+    head_firm, head_on, head_seq = vocabulary.encode(heads[0]), _days(heads, 1), _ints(heads, 2)
     order = np.lexsort((head_seq, head_on, head_firm))
     d = m.LicenseDeal.__table__.c  # type: ignore[attr-defined]
     parts = (d.upfront, d.upfront_currency, d.upfront_usd, d.milestones, d.milestones_currency, d.milestones_usd)
-    deals = session.execute(sa.select(d.licensor_id, d.occurred_on, *parts)).all()
+    deals = columns_of(session, sa.select(d.licensor_id, day(d.occurred_on), *parts))
     deal_on = _days(deals, 1)
     upfront = _column(deals, 2)
     up = fx.usd_many(upfront, _column(deals, 3), _column(deals, 4), deal_on)
@@ -137,8 +136,8 @@ def read(session: Session, vocabulary: Vocabulary) -> Facts:
     deal_usd = np.where(is_none(up), Decimal(0), up) + np.where(is_none(ms), Decimal(0), ms)
     o = m.FirmOrigin.__table__.c  # type: ignore[attr-defined]
     actors = Actor.__table__  # type: ignore[attr-defined]
-    origins = session.execute(sa.select(o.firm_id, actors.c.kind).join(actors, actors.c.id == o.org_id).distinct()).all()
-    kinds = sorted({r[1] for r in origins})
+    origins = columns_of(session, sa.select(o.firm_id, actors.c.kind).join(actors, actors.c.id == o.org_id).distinct())
+    kinds = sorted(set(origins[1]))
     kind_code = {k: i for i, k in enumerate(kinds)}
     return Facts(
         vocabulary=vocabulary,
@@ -153,12 +152,12 @@ def read(session: Session, vocabulary: Vocabulary) -> Facts:
         **raises,
         head_key=keys(head_firm[order], head_on[order]),
         head_employees=_ints(heads, 3)[order],
-        deal_licensor=vocabulary.encode([r[0] for r in deals]),
+        deal_licensor=vocabulary.encode(deals[0]),
         deal_on=deal_on,
         deal_usd=deal_usd,
         deal_unconverted=unconverted,
-        origin_firm=vocabulary.encode([r[0] for r in origins]),
-        origin_kind=np.fromiter((kind_code[r[1]] for r in origins), dtype=np.int32, count=len(origins)),
+        origin_firm=vocabulary.encode(origins[0]),
+        origin_kind=np.fromiter((kind_code[k] for k in origins[1]), dtype=np.int32, count=len(origins[1])),
         kinds=kinds,
     )
 
@@ -176,21 +175,21 @@ def _rounds(session: Session, vocabulary: Vocabulary, fx: FxTable) -> tuple[dict
     named twice (unknown when either part is)."""
     r = m.FundingRound.__table__.c  # type: ignore[attr-defined]
     ri = m.RoundInvestor.__table__.c  # type: ignore[attr-defined]
-    rounds = session.execute(
-        sa.select(r.event_seq, r.firm_id, r.occurred_on, r.amount, r.amount_currency, r.amount_usd).order_by(r.event_seq)
-    ).all()
-    lines = session.execute(
-        sa.select(ri.event_seq, ri.investor_id, ri.amount, ri.amount_currency, ri.amount_usd).order_by(ri.event_seq, ri.position)
-    ).all()
+    rounds = columns_of(
+        session, sa.select(r.event_seq, r.firm_id, day(r.occurred_on), r.amount, r.amount_currency, r.amount_usd).order_by(r.event_seq)
+    )
+    lines = columns_of(
+        session, sa.select(ri.event_seq, ri.investor_id, ri.amount, ri.amount_currency, ri.amount_usd).order_by(ri.event_seq, ri.position)
+    )
     seqs, on = _ints(rounds, 0), _days(rounds, 2)
     given = _column(rounds, 3)
     total = fx.usd_many(given, _column(rounds, 4), _column(rounds, 5), on)
-    n = len(rounds)
+    n = len(seqs)
     at = np.searchsorted(seqs, _ints(lines, 0))
     kept = at < n
     kept[kept] = seqs[at[kept]] == _ints(lines, 0)[kept]
     line_round = at[kept].astype(np.int64)
-    investor = vocabulary.encode([row[1] for row in lines])[kept]
+    investor = vocabulary.encode(lines[1])[kept]
     own = _column(lines, 2)[kept]
     has_own = ~is_none(own)
     own_usd = fx.usd_many(own, _column(lines, 3)[kept], _column(lines, 4)[kept], on[line_round])
@@ -217,7 +216,7 @@ def _rounds(session: Session, vocabulary: Vocabulary, fx: FxTable) -> tuple[dict
     combined = np.where(unknown, None, summed)
     return (
         {
-            "round_firm": vocabulary.encode([row[1] for row in rounds]),
+            "round_firm": vocabulary.encode(rounds[1]),
             "round_on": on,
             "round_given": ~is_none(given),
             "round_usd": total,
@@ -232,11 +231,12 @@ def _raises(session: Session, vocabulary: Vocabulary, fx: FxTable) -> dict[str, 
     USD commitments, or equal weights when any is missing; equal shares when they sum to 0."""
     fr = m.FundRaise.__table__.c  # type: ignore[attr-defined]
     lp = m.FundLp.__table__.c  # type: ignore[attr-defined]
-    raises = session.execute(sa.select(fr.event_seq, fr.fund_id, fr.occurred_on)).all()
-    lines = session.execute(
-        sa.select(lp.event_seq, lp.lp_id, lp.commitment, lp.commitment_currency, lp.commitment_usd).order_by(lp.event_seq, lp.position)
-    ).all()
-    seqs, fund, on = _ints(raises, 0), vocabulary.encode([r[1] for r in raises]), _days(raises, 2)
+    raises = columns_of(session, sa.select(fr.event_seq, fr.fund_id, day(fr.occurred_on)))
+    lines = columns_of(
+        session,
+        sa.select(lp.event_seq, lp.lp_id, lp.commitment, lp.commitment_currency, lp.commitment_usd).order_by(lp.event_seq, lp.position),
+    )
+    seqs, fund, on = _ints(raises, 0), vocabulary.encode(raises[1]), _days(raises, 2)
     order = np.lexsort((seqs, on, fund))
     seqs, fund, on = seqs[order], fund[order], on[order]
     n = len(seqs)
@@ -246,7 +246,7 @@ def _raises(session: Session, vocabulary: Vocabulary, fx: FxTable) -> dict[str, 
     kept = at < n
     kept[kept] = seqs[by_seq][at[kept]] == line_seq[kept]
     share_raise = by_seq[at[kept]].astype(np.int64)
-    lps = vocabulary.encode([r[1] for r in lines])[kept]
+    lps = vocabulary.encode(lines[1])[kept]
     usd = fx.usd_many(_column(lines, 2)[kept], _column(lines, 3)[kept], _column(lines, 4)[kept], on[share_raise])
     missing = np.bincount(share_raise[is_none(usd)], minlength=n) > 0
     weight = np.where(missing[share_raise] | is_none(usd), Decimal(1), usd)

@@ -17,7 +17,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,6 +35,8 @@ from ledger.regions.patterns import matches
 
 Patterns = Sequence[dict[str, Any]]
 _DAY = dt.timedelta(days=1)
+_STORED_PLACES = Decimal("1e-10")
+_WIDE = Context(prec=60)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,9 @@ class Part:
     end: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        sums = {k: format(v, "f") if isinstance(v, Decimal) else v for k, v in self.sums.items()}
+        # Sums kept to 10 places (the precision of stored amounts): two exact computations that
+        # add the same amounts in another order may differ in the 28th digit, never here.
+        sums = {k: format(v.quantize(_STORED_PLACES, context=_WIDE), "f") if isinstance(v, Decimal) else v for k, v in self.sums.items()}
         return {"sums": sums, "spinoff": self.spinoff, "cohort": self.cohort, "end": self.end}
 
     @classmethod

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
-from ledger.chains import maintain
+from ledger.chains import cores, maintain
 from ledger.chains.core import Columns, build, read
 from ledger.chains.places import Places
 from ledger.db import aware, read_snapshot, unit_of_work
@@ -207,16 +207,22 @@ def compare(
     window_years: int,
     as_of: dt.datetime | None = None,
     today: dt.date | None = None,
+    deadline: float | None = None,
 ) -> dict[str, Any]:
-    """Side-by-side metric sets and the matrix of hops between the regions (rows: from, columns: to)."""
+    """Side-by-side metric sets and the matrix of hops between the regions (rows: from, columns:
+    to): for the present, one pass over the chain engine's hop list; as of an earlier instant,
+    from the projections visible then."""
     today = today or dt.date.today()
     q = Question(period, window_years)
     with read_snapshot(factory) as session:
         sets = {slug: answer_in(session, slug=slug, questions=[q], as_of=as_of, today=today)[0] for slug in slugs}
         regions = {slug: regions_service.get_or_raise(session, slug=slug) for slug in slugs}
-        as_of_seq = None if as_of is None else seq_as_of(session, as_of)
-        flows = hop_flows(session, regions, period, window_years, as_of_seq)
-        seq = head_seq(session) if as_of_seq is None else as_of_seq
+        if as_of is None:
+            core = cores.core(session, window_years=window_years, deadline=deadline)
+            flows, seq = yearly.hop_flows(core, {slug: r.members for slug, r in regions.items()}, period), core.seq
+        else:
+            seq = seq_as_of(session, as_of)
+            flows = hop_flows(session, regions, period, window_years, seq)
     return {
         "regions": list(slugs),
         "from": period.start.isoformat(),
@@ -259,19 +265,21 @@ def refresh(
     slugs: Sequence[str] | None = None,
     window_years: int = DEFAULT_WINDOW,
     from_year: int | None = None,
+    whole: Collection[str] = (),
     today: dt.date | None = None,
-) -> int:
+) -> dict[str, int]:
     """Compute and store the yearly parts of these regions (all when None) from `from_year` (or
-    the first stored year) to this year, in one snapshot; returns how many parts were written."""
+    the first stored year; for the regions in `whole`, always from it) to this year, in one
+    snapshot and one vectorized pass; returns how many parts were written per region."""
     today = today or dt.date.today()
     with read_snapshot(factory) as session:
         regions = [r for r in regions_service.get_all(session) if slugs is None or r.slug in slugs]
         if not regions:
-            return 0
+            return {}
         seq = head_seq(session)  # the parts are exact for the log this snapshot sees
         columns = _columns(session)
         core = build(columns, window_years)
-        ledger = yearly.Ledger(columns, core, facts.read(session, columns.vocabulary), first=today.year, last=today.year)
+        ledger = yearly.Ledger(columns, core, facts.read(session, columns.vocabulary))
         spans: dict[str, list[int]] = {}
         for region in regions:
             # Parts start in 1970, or in the region's first year with facts when that is earlier.
@@ -279,7 +287,7 @@ def refresh(
             stored = _first_years(session, region, {window_years}).get(window_years)
             complete = stored is not None and stored <= first
             first = min(first, stored or first)  # older stored parts too: the facts that made them may be retracted
-            if from_year is not None and complete:
+            if from_year is not None and complete and region.slug not in whole:
                 first = max(first, from_year)  # the earlier parts are stored and untouched
             spans[region.slug] = list(range(first, today.year + 1))
         ledger = ledger.spanning(min(years[0] for years in spans.values()), today.year)
@@ -301,8 +309,8 @@ def refresh(
                 for year, part in zip(years, parts, strict=True)
             ]
     with unit_of_work(factory) as session:
-        written = _upsert(session, computed)
-    return written
+        _upsert(session, computed)
+    return {slug: len(years) for slug, years in spans.items()}
 
 
 _columns_lock = threading.Lock()
@@ -319,11 +327,10 @@ def _columns(session: Session) -> Columns:
     return columns
 
 
-def _upsert(session: Session, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert or replace parts (returns how many were offered); a part computed at an older seq
-    never replaces a newer one."""
+def _upsert(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert or replace parts; a part computed at an older seq never replaces a newer one."""
     if not rows:
-        return 0
+        return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert(MetricPart) if dialect == "postgresql" else sqlite.insert(MetricPart)
     for start in range(0, len(rows), 500):
@@ -335,7 +342,6 @@ def _upsert(session: Session, rows: Sequence[dict[str, Any]]) -> int:
             where=sa.or_(MetricPart.seq <= excluded.seq, MetricPart.region_revision != excluded.region_revision),
         )
         session.execute(stmt)
-    return len(rows)
 
 
 def stale_parts(session: Session) -> int:
@@ -397,13 +403,13 @@ def _refresh_between(factory: sessionmaker[Session], *, after: int, upto: int, t
         behind = [r.slug for r in regions if r.slug in late or not _complete(session, r)]
         from_year = touched.touched_from(session, after=after, upto=upto, window_years=DEFAULT_WINDOW)
         regions_touched = touched.touched_regions(session, regions, after=after, upto=upto)
-    written = 0
-    if behind:
-        written += refresh(factory, slugs=behind, today=today)
     rest = [r.slug for r in regions if r.slug not in behind and (regions_touched is None or r.slug in regions_touched)]
-    if from_year is not None and rest:
-        written += refresh(factory, slugs=rest, from_year=from_year, today=today)
-    return written
+    if from_year is None:
+        rest = []
+    if not behind and not rest:
+        return 0
+    # One pass for both: the columns are read once whatever the number of regions.
+    return sum(refresh(factory, slugs=[*behind, *rest], from_year=from_year, whole=behind, today=today).values())
 
 
 def _complete(session: Session, region: Region) -> bool:

@@ -21,12 +21,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ledger.chains.core import I32, I64, Bools, Columns, Core, key_parts, keys
+from ledger.chains import hop_index
+from ledger.chains.core import I32, I64, Bools, Columns, Core, PlaceColumns, key_parts, keys
 from ledger.chains.dates import day_number, window_opens_days
 from ledger.chains.pairs import step
-from ledger.metrics.facts import Facts, decimal_sums, group_starts, is_none
-from ledger.metrics.regional import COUNT_SUMS, DECIMAL_SUMS, Part
-from ledger.money import Objects
+from ledger.metrics.facts import Facts, decimal_sums, group_starts
+from ledger.metrics.regional import COUNT_SUMS, DECIMAL_SUMS, Part, Period
+from ledger.money import Objects, is_none
 from ledger.regions.patterns import matches
 
 Patterns = Sequence[dict[str, Any]]
@@ -50,24 +51,31 @@ class _Span:
     def size(self) -> int:
         return self.last - self.first + 1
 
-    def index(self, days: npt.NDArray[Any]) -> I64:
+    def index(self, days: npt.NDArray[Any]) -> I32:
         """Per day: its year's position in the span, or -1 outside it."""
         i = _years(days) - self.first
-        return np.where((i >= 0) & (i < self.size), i, -1)
+        return np.where((i >= 0) & (i < self.size), i, -1).astype(np.int32)
 
-    def count(self, index: I64, mask: Bools | None = None) -> I64:
+    def count(self, index: I32, mask: Bools | None = None) -> I64:
         keep = index >= 0 if mask is None else mask & (index >= 0)
         return np.bincount(index[keep], minlength=self.size).astype(np.int64)
 
-    def money(self, index: I64, values: Objects, mask: Bools) -> Objects:
+    def money(self, index: I32, values: Objects, mask: Bools) -> Objects:
         keep = mask & (index >= 0)
         return decimal_sums(values[keep], index[keep], self.size)
 
 
 class Ledger:
-    """The region-independent columns of the yearly parts, for years first..last."""
+    """The region-independent columns of the yearly parts; `spanning` bins them by years."""
 
-    def __init__(self, columns: Columns, core: Core, facts: Facts, *, first: int, last: int) -> None:
+    span: _Span
+    pair_year: I32
+    found_year: I32
+    exit_year: I32
+    round_year: I32
+    deal_year: I32
+
+    def __init__(self, columns: Columns, core: Core, facts: Facts) -> None:
         self.core, self.facts = core, facts
         self.matchable = core.places.locations
         q, e = core.liquidity, core.engagements
@@ -78,7 +86,8 @@ class Ledger:
         self.runs = group_starts(pairs.q)
         self.run_q = pairs.q[self.runs]
         self.q_loc = self.location(q.firm, q.on)
-        self.e_loc = self.location(e.target, e.on)
+        self.source_loc = self.q_loc[pairs.q]
+        self.target_loc = self.location(e.target, e.on)[pairs.e]
         first_on = np.full(len(q.actor), _NEVER, np.int32)
         if len(self.runs):
             first_on[self.run_q] = np.minimum.reduceat(e.on[pairs.e], self.runs)
@@ -86,7 +95,7 @@ class Ledger:
         # Lifecycle.
         founding = columns.tables["foundings"]
         self.found_firm, self.found_on = founding["actor"], founding["on"]
-        self.found_loc = founding["location"].astype(np.int64)
+        self.found_loc = founding["location"]
         self.found_order = np.argsort(self.found_firm, kind="stable")
         self.found_firm_sorted = self.found_firm[self.found_order]
         self.serial = self._serial(columns.tables["founders"])
@@ -96,34 +105,36 @@ class Ledger:
         self.line_loc = self.location(facts.line_investor, line_on)
         self.line_recycled = self._recycled(facts.line_investor, line_on)
         self.deal_loc = self.location(facts.deal_licensor, facts.deal_on)
-        self._span(first, last)
+        # Known amounts, and the amounts with 0 for the unknown ones.
+        self.exit_known, self.round_known, self.line_known = ~is_none(facts.exit_usd), ~is_none(facts.round_usd), ~is_none(facts.line_usd)
+        self.exit_usd = np.where(self.exit_known, facts.exit_usd, Decimal(0))
+        self.round_usd = np.where(self.round_known, facts.round_usd, Decimal(0))
+        self.line_usd = np.where(self.line_known, facts.line_usd, Decimal(0))
+        self.line_recycled_usd = self.line_usd * self.line_recycled
 
     def spanning(self, first: int, last: int) -> Ledger:
-        """The same columns for other years (what depends on the years only is computed again)."""
+        """These columns binned by the calendar years first..last (what parts need)."""
         out = copy.copy(self)
-        out._span(first, last)
+        out.span = span = _Span(first, last)
+        f = out.facts
+        out.pair_year = span.index(out.core.engagements.on)[out.pair_e]
+        out.found_year = span.index(out.found_on)
+        out.exit_year = span.index(f.exit_on)
+        out.round_year = span.index(f.round_on)
+        out.deal_year = span.index(f.deal_on)
+        out._ends()
         return out
 
-    def _span(self, first: int, last: int) -> None:
-        self.span = span = _Span(first, last)
-        f = self.facts
-        self.pair_year = span.index(self.core.engagements.on[self.pair_e])
-        self.found_year = span.index(self.found_on)
-        self.exit_year = span.index(f.exit_on)
-        self.round_year = span.index(f.round_on)
-        self.deal_year = span.index(f.deal_on)
-        self._ends()
-
-    def location(self, actors: npt.NDArray[Any], days: npt.NDArray[Any]) -> I64:
+    def location(self, actors: npt.NDArray[Any], days: npt.NDArray[Any]) -> I32:
         """Per (actor, day): the code of its location then, or -1 when it has none."""
         p = self.core.places
         if len(p.key) == 0 or len(actors) == 0:
-            return np.full(len(actors), -1, np.int64)
+            return np.full(len(actors), -1, np.int32)
         at = np.searchsorted(p.key, keys(np.asarray(actors), np.asarray(days)), side="right") - 1
         found = at >= 0
         at = np.where(found, at, 0)
         found &= p.actor[at] == actors
-        return np.where(found, p.location[at], -1).astype(np.int64)
+        return np.where(found, p.location[at], -1).astype(np.int32)
 
     def _held(self, actors: npt.NDArray[Any], days: npt.NDArray[Any]) -> Bools:
         """Whether each actor has a liquidity event (or, a listed firm, its IPO) within W before the day."""
@@ -134,13 +145,12 @@ class Ledger:
         return np.asarray(hi > lo, dtype=np.bool_)
 
     def _recycled(self, investors: I32, days: I32) -> Objects:
-        """recycled_fraction (spec) per (investor, round date)."""
+        """recycled_fraction (spec) per (investor, round date): 1 for the investor's own exit
+        money within W, else for a fund the LP weight of its latest raise on or before the day
+        held by LPs recycled on that raise's date."""
         f = self.facts
-        raised = decimal_sums(
-            f.share[self._held(f.share_lp, f.raise_on[f.share_raise])],
-            f.share_raise[self._held(f.share_lp, f.raise_on[f.share_raise])],
-            len(f.raise_fund),
-        )
+        recycled_lp = self._held(f.share_lp, f.raise_on[f.share_raise])
+        raised = decimal_sums(f.share[recycled_lp], f.share_raise[recycled_lp], len(f.raise_fund))
         out = np.empty(len(investors), dtype=object)
         out[:] = [Decimal(0)] * len(investors)
         if len(f.raise_key):
@@ -193,27 +203,26 @@ class Ledger:
         in_r = inside[self.exit_loc]
         sums["exits"] = span.count(self.exit_year, in_r)
         sums["exits_without_value"] = span.count(self.exit_year, in_r & ~f.exit_given)
-        sums["exits_unconverted"] = span.count(self.exit_year, in_r & f.exit_given & is_none(f.exit_usd))
-        sums["exit_value_usd"] = span.money(self.exit_year, np.where(is_none(f.exit_usd), Decimal(0), f.exit_usd), in_r)
+        sums["exits_unconverted"] = span.count(self.exit_year, in_r & f.exit_given & ~self.exit_known)
+        sums["exit_value_usd"] = span.money(self.exit_year, self.exit_usd, in_r)
         # Funding.
         in_r = inside[self.round_loc]
-        known = ~is_none(f.round_usd)
+        known = self.round_known
         sums["rounds_unconverted"] = span.count(self.round_year, in_r & f.round_given & ~known)
-        sums["funding_usd"] = span.money(self.round_year, f.round_usd, in_r & known)
+        sums["funding_usd"] = span.money(self.round_year, self.round_usd, in_r & known)
         line_year = self.round_year[f.line_round]
-        lines = (in_r & known)[f.line_round] & ~is_none(f.line_usd)
-        bare = span.money(self.round_year, f.round_usd, in_r & known & ~f.round_has_lines)
-        sums["attributed_usd"] = bare + span.money(line_year, f.line_usd, lines)
-        recycled = np.where(lines, f.line_usd, Decimal(0)) * self.line_recycled
-        sums["recycled_usd"] = span.money(line_year, recycled, lines)
-        sums["local_usd"] = span.money(line_year, f.line_usd, lines & inside[self.line_loc])
+        lines = (in_r & known)[f.line_round] & self.line_known
+        bare = span.money(self.round_year, self.round_usd, in_r & known & ~f.round_has_lines)
+        sums["attributed_usd"] = bare + span.money(line_year, self.line_usd, lines)
+        sums["recycled_usd"] = span.money(line_year, self.line_recycled_usd, lines)
+        sums["local_usd"] = span.money(line_year, self.line_usd, lines & inside[self.line_loc])
         # Licensing.
         in_r = inside[self.deal_loc]
         sums["licensing_deals"] = span.count(self.deal_year, in_r)
         sums["licensing_unconverted"] = span.count(self.deal_year, in_r & f.deal_unconverted)
         sums["licensing_value_usd"] = span.money(self.deal_year, f.deal_usd, in_r)
         # Hops.
-        source_in, target_in = inside[self.q_loc[self.pair_q]], inside[self.e_loc[self.pair_e]]
+        source_in, target_in = inside[self.source_loc], inside[self.target_loc]
         sums["local_hops"] = span.count(self.pair_year, source_in & target_in)
         sums["hops_in"] = span.count(self.pair_year, ~source_in & target_in)
         sums["hops_out"] = span.count(self.pair_year, source_in & ~target_in)
@@ -364,3 +373,32 @@ def group_starts_mask(sorted_codes: npt.NDArray[Any]) -> Bools:
     mask = np.zeros(len(sorted_codes), np.bool_)
     mask[group_starts(sorted_codes)] = True
     return mask
+
+
+def hop_flows(core: Core, regions: dict[str, Patterns], period: Period) -> dict[str, dict[str, int]]:
+    """Hops dated in the period from each region to each region (a hop counts for every pair it
+    fits), over the chain engine's list of every hop: the two ends placed once, then one mask
+    per region and one count per pair."""
+    hops = hop_index.out(core)
+    source, liquidity_on = key_parts(hops.key)
+    dated = (hops.date >= day_number(period.start)) & (hops.date <= day_number(period.end))
+    places = core.places
+    ends = [_place_rows(places, source[dated], liquidity_on[dated]), _place_rows(places, hops.other[dated], hops.date[dated])]
+    inside = {slug: places.inside(patterns) for slug, patterns in regions.items()}
+    leaving = {slug: _in(inside[slug], *ends[0]) for slug in regions}
+    reaching = {slug: _in(inside[slug], *ends[1]) for slug in regions}
+    return {a: {b: int(np.count_nonzero(leaving[a] & reaching[b])) for b in regions} for a in regions}
+
+
+def _place_rows(places: PlaceColumns, actors: I32, days: I32) -> tuple[I64, Bools]:
+    """Per (actor, day): the row of its place history then, and whether it has one."""
+    if len(places.key) == 0:
+        return np.zeros(len(actors), np.int64), np.zeros(len(actors), np.bool_)
+    at = np.searchsorted(places.key, keys(actors, days), side="right") - 1
+    found = at >= 0
+    at = np.where(found, at, 0)
+    return at, found & (places.actor[at] == actors)
+
+
+def _in(inside: Bools, at: I64, found: Bools) -> Bools:
+    return inside[at] & found if len(inside) else np.zeros(len(at), np.bool_)
