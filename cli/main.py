@@ -41,6 +41,7 @@ def _quiet_engine() -> None:
 
     configure_logging("warning")
 
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEMO_SCENARIOS = ("daejeon.json", "bhcr.json", "osong.json", "boston.json", "cambridge-uk.json", "medicon-valley.json")
 # The regions the demo sets side by side, neighbours together (all are defined by every scenario file).
