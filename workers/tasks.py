@@ -72,23 +72,31 @@ def catch_up(self: Task) -> dict[str, Any]:
 
 @app.task(name=RECOMPUTE, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_jitter=True, max_retries=5)
 def recompute(self: Task, task_id: str, regions: list[str] | None = None) -> dict[str, Any]:
-    """Full recomputation in two stages: the liquidity table split by actor into chunks (a Celery
-    group spread over the workers); once the last chunk is done, the metric parts of `regions`
-    (or all) in one task, one vectorized pass over the columnar core for every region at once
-    (ledger/metrics/yearly.py), which closes the task record."""
+    """Full recomputation in two stages that run side by side over the worker processes: the
+    liquidity table split by actor into chunks, and the metric parts of `regions` (or all) in one
+    task, one vectorized pass over every region at once (ledger/metrics/yearly.py) that derives
+    the liquidity events itself instead of reading the table being rebuilt. The last piece to
+    end closes the task record."""
     factory = session_factory()
     tasks_service.start(factory, task_id=task_id)
     settings: Settings = app.conf.loopledger_settings
     with factory() as session:
         splits = maintain.actor_splits(session, settings.recompute_chunks)
-    tasks_service.report(factory, task_id=task_id, progress=0.0, message=f"recomputing liquidity in {len(splits)} chunks")
-    group(recompute_chunk.s(task_id, low, high, len(splits), regions or []) for low, high in splits).apply_async()
-    return {"chunks": len(splits)}
+        slugs = regions or [r.slug for r in regions_service.get_all(session)]
+    tasks_service.report(
+        factory, task_id=task_id, progress=0.0, message=f"recomputing liquidity in {len(splits)} chunks and {len(slugs)} regions' parts"
+    )
+    # The parts first: the longer piece, so that it starts while the chunks share the other process.
+    pieces = [recompute_parts.s(task_id, slugs, len(splits))]
+    pieces += [recompute_chunk.s(task_id, low, high, len(splits), slugs) for low, high in splits]
+    group(pieces).apply_async()
+    return {"chunks": len(splits), "regions": len(slugs)}
 
 
 @app.task(name=RECOMPUTE_CHUNK, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_jitter=True, max_retries=5)
 def recompute_chunk(self: Task, task_id: str, low: str | None, high: str | None, chunks: int, regions: list[str]) -> dict[str, Any]:
-    """One chunk of actors; idempotent (it derives its actors' rows anew)."""
+    """One chunk of actors; idempotent (it derives its actors' rows anew). The last one catches
+    the table up with the events appended meanwhile."""
     factory = session_factory()
     with unit_of_work(factory) as session:
         done = maintain.recompute_chunk(session, low=low, high=high)
@@ -96,28 +104,27 @@ def recompute_chunk(self: Task, task_id: str, low: str | None, high: str | None,
         with _finishing_on_error(factory, task_id):
             with unit_of_work(factory) as session:
                 maintain.catch_up(session)
-                slugs = regions or [r.slug for r in regions_service.get_all(session)]
-            if not slugs:
-                _finish_recompute(factory, task_id)
-            else:
-                recompute_parts.delay(task_id, slugs)
+            _finish_recompute_if_complete(factory, task_id, chunks=chunks, regions=len(regions))
     return dataclasses.asdict(done)
 
 
 @app.task(name=RECOMPUTE_PARTS, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_jitter=True, max_retries=5)
-def recompute_parts(self: Task, task_id: str, slugs: list[str]) -> int:
+def recompute_parts(self: Task, task_id: str, slugs: list[str], chunks: int) -> int:
     """These regions' metric parts, anew; idempotent."""
     factory = session_factory()
     with _finishing_on_error(factory, task_id):
-        written = metrics_service.refresh(factory, slugs=slugs)
-        # Regions deleted since the task was queued are not in `written`.
-        complete = [
-            tasks_service.count_done(factory, task_id=task_id, stage=tasks_service.REGIONS, key=slug, total=len(written), written=n)
-            for slug, n in written.items()
-        ]
-        if not written or any(complete):
-            _finish_recompute(factory, task_id)
+        written = metrics_service.refresh(factory, slugs=slugs, anew=True)
+        for slug in slugs:  # a region deleted since the task was queued counts as done, with none written
+            tasks_service.count_done(
+                factory, task_id=task_id, stage=tasks_service.REGIONS, key=slug, total=len(slugs), written=written.get(slug, 0)
+            )
+        _finish_recompute_if_complete(factory, task_id, chunks=chunks, regions=len(slugs))
     return sum(written.values())
+
+
+def _finish_recompute_if_complete(factory: sessionmaker[Session], task_id: str, *, chunks: int, regions: int) -> None:
+    if tasks_service.stages_complete(factory, task_id=task_id, totals={tasks_service.CHUNKS: chunks, tasks_service.REGIONS: regions}):
+        _finish_recompute(factory, task_id)
 
 
 @contextlib.contextmanager

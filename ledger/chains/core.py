@@ -218,8 +218,9 @@ def head(session: Session) -> tuple[int, str]:
     return (int(found[0]), str(found[1])) if found else (0, "")
 
 
-def _queries(session: Session, after: int | None, upto: int) -> dict[str, Any]:
-    """Per table, the query of its rows from the events after `after` (None: every event)."""
+def _queries(session: Session, after: int | None, upto: int, *, derive: bool = False) -> dict[str, Any]:
+    """Per table, the query of its rows from the events after `after` (None: every event);
+    `derive`: the liquidity events from the projections, not from the workers' table."""
 
     def new(column: Any) -> list[Any]:
         return [] if after is None else [column > after]
@@ -227,7 +228,7 @@ def _queries(session: Session, after: int | None, upto: int) -> dict[str, Any]:
     if after is not None:
         sub = liquidity.participations(after=after, upto=upto).subquery()
         liq: Any = sa.select(sub.c[0], sub.c[3], DaysSinceEpoch(sub.c[4]))
-    elif maintain.position(session) >= upto:
+    elif not derive and maintain.position(session) >= upto:
         t = LiquidityEvent.__table__.c  # type: ignore[attr-defined]
         liq = sa.select(t.actor_id, t.firm_id, DaysSinceEpoch(sa.func.min(t.liquidity_on))).group_by(t.actor_id, t.firm_id)
     else:  # the workers are behind: the same participations, joined from the projections
@@ -263,17 +264,22 @@ def _queries(session: Session, after: int | None, upto: int) -> dict[str, Any]:
     }
 
 
-def read(session: Session, previous: Columns | None = None) -> Columns:
+def read(session: Session, previous: Columns | None = None, *, derive: bool = False) -> Columns:
     """The columns at the session's snapshot: the previous ones extended by the rows of the
     events since, when the log still continues them and nothing since retracted an event; else
-    every row, one bulk read per table."""
+    every row, one bulk read per table (`derive`: liquidity derived from the projections, as a
+    full recompute does while it rebuilds the liquidity table)."""
     seq, head_hash = head(session)
     if previous is not None and previous.seq <= seq and _continues(session, previous):
         rows = {name: columns_of(session, q) for name, q in _queries(session, previous.seq, seq).items()}
         return previous.extended(rows, seq, head_hash)
     vocabulary, locations = Vocabulary(), {}  # type: ignore[var-annotated]
-    queries = _queries(session, None, seq)
-    tables = {name: _coded(name, columns_of(session, q), vocabulary, locations) for name, q in queries.items()}
+    results = {name: columns_of(session, q) for name, q in _queries(session, None, seq, derive=derive).items()}
+    # Every id at once: one sort of the vocabulary instead of one insertion per column. (A
+    # location's three result columns come last, so the shapes' names line up with the rest.)
+    ids = (c for name, r in results.items() for c, kind in zip(r, SHAPES[name], strict=False) if kind in _ACTORS)
+    vocabulary.encode(list(set().union(*ids)))
+    tables = {name: _coded(name, r, vocabulary, locations) for name, r in results.items()}
     return Columns(seq, head_hash, vocabulary, tables, locations)
 
 

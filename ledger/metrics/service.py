@@ -266,18 +266,21 @@ def refresh(
     window_years: int = DEFAULT_WINDOW,
     from_year: int | None = None,
     whole: Collection[str] = (),
+    anew: bool = False,
     today: dt.date | None = None,
 ) -> dict[str, int]:
     """Compute and store the yearly parts of these regions (all when None) from `from_year` (or
     the first stored year; for the regions in `whole`, always from it) to this year, in one
-    snapshot and one vectorized pass; returns how many parts were written per region."""
+    snapshot and one vectorized pass; returns how many parts were written per region. `anew`
+    (a full recompute): every input read from the log's projections, the liquidity events
+    derived rather than read from the workers' table, which the recompute rebuilds meanwhile."""
     today = today or dt.date.today()
     with read_snapshot(factory) as session:
         regions = [r for r in regions_service.get_all(session) if slugs is None or r.slug in slugs]
         if not regions:
             return {}
         seq = head_seq(session)  # the parts are exact for the log this snapshot sees
-        columns = _columns(session)
+        columns = read(session, derive=True) if anew else _columns(session)
         core = build(columns, window_years)
         ledger = yearly.Ledger(columns, core, facts.read(session, columns.vocabulary))
         spans: dict[str, list[int]] = {}

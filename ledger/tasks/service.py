@@ -76,6 +76,7 @@ class Stage:
 
 CHUNKS = Stage("chunks", "recomputed", 0.0, 0.5)
 REGIONS = Stage("regions", "refreshed", 0.5, 1.0)
+STAGES = (CHUNKS, REGIONS)
 
 
 def count_done(factory: sessionmaker[Session], *, task_id: str, stage: Stage, key: str, total: int, written: int = 0) -> bool:
@@ -91,10 +92,29 @@ def count_done(factory: sessionmaker[Session], *, task_id: str, stage: Stage, ke
         result = dict(record.result or {})
         done = {**result.get(f"{stage.name}_done", {}), key: written}
         result[f"{stage.name}_done"] = done
+        result[f"{stage.name}_total"] = total
         record.result = result
-        record.progress = round(stage.start + (stage.end - stage.start) * len(done) / total, 4)
+        # Stages may run side by side: each fills its share of the bar as its pieces end.
+        shares = [
+            (s.end - s.start) * len(result.get(f"{s.name}_done", {})) / result[f"{s.name}_total"]
+            for s in STAGES
+            if f"{s.name}_total" in result
+        ]
+        record.progress = round(min(sum(shares), 1.0), 4)
         record.message = f"{len(done)} of {total} {stage.name} {stage.verb}"
         return len(done) == total and record.state == "running"
+
+
+def stages_complete(factory: sessionmaker[Session], *, task_id: str, totals: dict[Stage, int]) -> bool:
+    """Every stage has all its pieces done and the task still runs: the stages of a task that run
+    side by side each ask when one of theirs ends, and the last to ask finishes the task (the row
+    lock orders them; a task finished twice by two askers is finished once, see `finish`)."""
+    with unit_of_work(factory) as session:
+        record = session.get(TaskRecord, task_id, with_for_update=True)
+        if record is None or record.state != "running":
+            return False
+        result = record.result or {}
+        return all(len(result.get(f"{stage.name}_done", {})) >= total for stage, total in totals.items())
 
 
 def done_counts(factory: sessionmaker[Session], *, task_id: str, stage: Stage) -> dict[str, int]:
