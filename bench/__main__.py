@@ -22,8 +22,9 @@ def main() -> None:
     run.add_argument(
         "--stages",
         type=harness.parse_stages,
-        default=list(harness.STAGES),
-        help=f"comma-separated subset of {','.join(harness.STAGES)} (default: all); without ingest, the earlier run's database is reused",
+        default=list(harness.DEFAULT_STAGES),
+        help=f"comma-separated subset of {','.join(harness.STAGES)} (default: all but dashboard); "
+        "without ingest, the earlier run's database is reused",
     )
     run.add_argument("--into", type=Path, help="an earlier result file of this size to add the figures to")
     report = sub.add_parser("report", help="print a Markdown table of result files side by side (for bench/RESULTS.md)")

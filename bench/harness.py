@@ -35,7 +35,7 @@ import httpx
 import redis
 import sqlalchemy as sa
 
-from bench import exports, ledgers
+from bench import dashboard, exports, ledgers
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -529,7 +529,9 @@ def _analyst(
 # ---- the run -------------------------------------------------------------------------------------
 
 
-STAGES = ("ingest", "single", "recompute", "chains", "metrics", "freshness", "import", "baseline")
+STAGES = ("ingest", "single", "recompute", "chains", "metrics", "dashboard", "freshness", "import", "baseline")
+# The dashboard stage needs Chromium: run when named only.
+DEFAULT_STAGES = tuple(s for s in STAGES if s != "dashboard")
 
 
 def parse_stages(text: str) -> list[str]:
@@ -541,7 +543,7 @@ def parse_stages(text: str) -> list[str]:
     return stages
 
 
-def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: Path | None = None) -> dict[str, Any]:
+def run(size: str, *, keep: bool = False, stages: Sequence[str] = DEFAULT_STAGES, into: Path | None = None) -> dict[str, Any]:
     """Every stage by default. Without "ingest" the database of an earlier run of this size is
     reused (it must hold the ledger: `loopledger_bench_<size>` is left in place after a run), and
     `into` names an earlier result file to add the figures to, each stage's commit recorded in
@@ -614,6 +616,11 @@ def run(size: str, *, keep: bool = False, stages: Sequence[str] = STAGES, into: 
             if "metrics" in stages:
                 print("metric reads", flush=True)
                 record("metrics", "metrics", metric_reads(stack.client, list(regions)[:3]))
+            if "dashboard" in stages:
+                print("dashboard pages in Chromium", flush=True)
+                shots = ROOT / "bench" / "results" / f"dashboard-{size}"
+                pages = dashboard.subjects(url, list(regions))
+                record("dashboard", "dashboard", dashboard.summary(dashboard.walk(str(stack.client.base_url), ADMIN_KEY, pages, shots)))
             if "freshness" in stages:
                 liquid = _liquid_pairs(url, firms, rng)
                 print("freshness", flush=True)
@@ -745,6 +752,12 @@ _FORMATS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
     ("chain core read at API start", lambda r: f"{r['chains']['core_load_ms']:,} ms"),
     ("metric set cold / cached", lambda r: f"{r['metrics']['cold_p50_ms']} / {r['metrics']['cached_p50_ms']} ms"),
     ("30-year series, compare", lambda r: f"{r['metrics']['series_30y_p50_ms']} ms, {r['metrics']['compare_ms']} ms"),
+    (
+        "dashboard pages, slowest API call",
+        lambda r: (
+            f"{len(r['dashboard']['pages'])} pages, {r['dashboard']['api_calls']} calls, slowest {r['dashboard']['slowest_call_ms']} ms"
+        ),
+    ),
     ("peak RSS API / worker", lambda r: f"{r['peak_rss_mb']['api']} / {r['peak_rss_mb']['worker']} MB"),
 ]
 
@@ -783,6 +796,7 @@ TARGETS = {
     "largest chain's first page down / up": "<= 500 ms",
     "metric set cold / cached": "<= 300 ms / <= 10 ms",
     "30-year series, compare": "<= 300 ms; compare of 7 regions <= 1 s",
+    "dashboard pages, slowest API call": "<= 1 s (100k)",
     "peak RSS API / worker": "API <= 1 GB, worker <= 2 GB",
 }
 

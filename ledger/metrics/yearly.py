@@ -173,18 +173,23 @@ class Ledger:
         hit = at < len(f.gone_firm)
         hit[hit] = f.gone_firm[at[hit]] == firms[hit]
         gone[hit] = f.gone_on[at[hit]]
-        cells_firm = np.repeat(firms, len(ends))
-        cells_end = np.tile(ends, len(firms))
         self.alive = ((self.found_on[:, None] <= ends[None, :]) & (gone[:, None] > ends[None, :])).astype(np.bool_)
-        self.end_loc = self.location(cells_firm, cells_end).reshape(len(firms), len(ends))
-        employees = np.zeros(len(cells_firm), np.int64)
-        if len(f.head_key):
-            at = np.searchsorted(f.head_key, keys(cells_firm, cells_end), side="right") - 1
-            found = at >= 0
-            at = np.where(found, at, 0)
-            found &= key_parts(f.head_key[at])[0] == cells_firm
-            employees[found] = f.head_employees[at[found]]
-        self.employees = employees.reshape(len(firms), len(ends))
+        # Year by year (a loop over years, vectorized over firms): the temporaries stay the size
+        # of one year's column, not of the whole (firm, year) table.
+        self.end_loc = np.full((len(firms), len(ends)), -1, np.int32)
+        self.employees = np.zeros((len(firms), len(ends)), np.int32)
+        first = int(self.found_on.min()) if len(firms) else _NEVER
+        for i, end in enumerate(ends.tolist()):
+            if end < first:
+                continue  # no firm founded yet
+            day = np.full(len(firms), end, np.int32)
+            self.end_loc[:, i] = self.location(firms, day)
+            if len(f.head_key):
+                at = np.searchsorted(f.head_key, keys(firms, day), side="right") - 1
+                found = at >= 0
+                at = np.where(found, at, 0)
+                found &= key_parts(f.head_key[at])[0] == firms
+                self.employees[found, i] = f.head_employees[at[found]]
         unlocated = np.array([loc[0] is None if loc is not None else True for loc in self.matchable] + [True], np.bool_)
         self.unlocated = (self.alive & unlocated[self.end_loc]).sum(axis=0)
 

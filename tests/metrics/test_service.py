@@ -177,9 +177,10 @@ def test_new_events_recompute_only_the_regions_they_touch(
     assert all(_computed(session_factory, slug)[2013][1] > was[2013][1] for slug, was in (("daejeon", daejeon), ("seoul", seoul)))
 
 
-def test_parts_start_at_the_region_s_first_fact_when_it_is_before_1970(client: TestClient, session_factory: sessionmaker[Session]) -> None:
-    """A firm founded in 1965: the stored parts reach back to 1965, so a question about the 1960s
-    is served from them (and counts the firm), not computed again on every read."""
+def test_parts_are_stored_from_1900_so_early_years_are_served_from_them(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    """A firm founded in 1965: the stored parts reach back to 1900 (the default period's start),
+    so a question about the 1960s is served from them (and counts the firm), not computed again
+    on every read."""
     client.put("/v1/regions/daejeon", json={"name": "Daejeon", "members": [{"country": "KR", "subdivision": "KR-30"}]})
     founded = {
         "type": "firm.founded",
@@ -189,7 +190,7 @@ def test_parts_start_at_the_region_s_first_fact_when_it_is_before_1970(client: T
     assert client.post("/v1/events", json=founded).status_code == 201
     _caught_up(session_factory)
     stored = _computed(session_factory, "daejeon")
-    assert min(stored) == 1965
+    assert min(stored) == metrics_service.DEFAULT_FROM.year
     sixties = metrics_service.Question(Period(dt.date(1960, 1, 1), dt.date(1969, 12, 31)), 10)
     (body,) = metrics_service.answer(session_factory, slug="daejeon", questions=[sixties])
     assert body["firms_founded"] == 1
