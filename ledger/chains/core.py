@@ -338,6 +338,21 @@ class PlaceColumns:
         matched = np.fromiter((matches(loc, patterns) for loc in self.locations), dtype=np.bool_, count=len(self.locations))
         return matched[self.location] if len(self.locations) else np.zeros(0, np.bool_)
 
+    def matching(self, patterns: Sequence[dict[str, Any]]) -> Bools:
+        """Per location code, whether it matches the region; one more, False, for the code -1
+        (no known location) that `located` gives."""
+        return np.array([matches(loc, patterns) for loc in self.locations] + [False], np.bool_)
+
+    def located(self, actors: npt.NDArray[Any], days: npt.NDArray[Any]) -> I32:
+        """Per (actor, day): the code of its location then, or -1 when it has none."""
+        if len(self.key) == 0 or len(actors) == 0:
+            return np.full(len(actors), -1, np.int32)
+        at = np.searchsorted(self.key, keys(actors, days), side="right") - 1
+        found = at >= 0
+        at = np.where(found, at, 0)
+        found &= self.actor[at] == actors
+        return np.where(found, self.location[at], -1).astype(np.int32)
+
     def in_region(self, inside: Bools, actors: I32, days: I32) -> Bools:
         at = np.searchsorted(self.key, keys(actors, days), side="right") - 1
         found = at >= 0

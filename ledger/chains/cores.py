@@ -67,7 +67,7 @@ def _refresh(entry: _Entry) -> None:
                 columns = read(session, entry.columns)
                 cores: OrderedDict[int, Core] = OrderedDict((w, build(columns, w)) for w in entry.cores or [10])
                 for built in cores.values():  # the hop lists too: the first question should not list them
-                    hop_index.out(built)
+                    hop_index.out(built).ends(built)
                     hop_index.into(built)
             log.info("chain core refreshed", seq=columns.seq, seconds=round(time.monotonic() - started, 3), actors=len(columns.vocabulary))
         except BaseException as exc:

@@ -28,6 +28,15 @@ class HopList:
     other: I32  # the firm the hop reaches
     date: I32  # that firm's date: downstream the hop date, upstream the liquidity date
     _local: dict[tuple[Any, ...], Bools] = field(default_factory=dict)
+    _ends: tuple[I32, I32] | None = None
+
+    def ends(self, core: Core) -> tuple[I32, I32]:
+        """The location codes (-1: none) of each hop's two ends on their dates: the firm left,
+        the firm reached (what compare's flows count by)."""
+        if self._ends is None:
+            leaving, leaving_on = key_parts(self.key)
+            self._ends = (core.places.located(leaving, leaving_on), core.places.located(self.other, self.date))
+        return self._ends
 
     def local(self, core: Core, patterns: Sequence[dict[str, Any]]) -> Bools:
         """Hops with both ends in the region on their dates."""

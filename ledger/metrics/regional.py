@@ -68,7 +68,8 @@ class Part:
     @classmethod
     def from_json(cls, values: dict[str, Any]) -> Part:
         sums = {k: Decimal(v) if k in DECIMAL_SUMS else v for k, v in values["sums"].items()}
-        return cls(sums, dict(values["spinoff"]), {k: list(v) for k, v in values["cohort"].items()}, dict(values["end"]))
+        # The cohort's entries are the decoded JSON's own lists: read, never changed, so not copied.
+        return cls(sums, dict(values["spinoff"]), values["cohort"], dict(values["end"]))
 
 
 DECIMAL_SUMS = ("exit_value_usd", "funding_usd", "attributed_usd", "recycled_usd", "local_usd", "licensing_value_usd")

@@ -22,13 +22,12 @@ import numpy as np
 import numpy.typing as npt
 
 from ledger.chains import hop_index
-from ledger.chains.core import I32, I64, Bools, Columns, Core, PlaceColumns, key_parts, keys
+from ledger.chains.core import I32, I64, Bools, Columns, Core, key_parts, keys
 from ledger.chains.dates import day_number, window_opens_days
 from ledger.chains.pairs import step
 from ledger.metrics.facts import Facts, decimal_sums, group_starts
 from ledger.metrics.regional import COUNT_SUMS, DECIMAL_SUMS, Part, Period
 from ledger.money import Objects, is_none
-from ledger.regions.patterns import matches
 
 Patterns = Sequence[dict[str, Any]]
 _NEVER = np.iinfo(np.int32).max  # a day after every date
@@ -126,15 +125,7 @@ class Ledger:
         return out
 
     def location(self, actors: npt.NDArray[Any], days: npt.NDArray[Any]) -> I32:
-        """Per (actor, day): the code of its location then, or -1 when it has none."""
-        p = self.core.places
-        if len(p.key) == 0 or len(actors) == 0:
-            return np.full(len(actors), -1, np.int32)
-        at = np.searchsorted(p.key, keys(np.asarray(actors), np.asarray(days)), side="right") - 1
-        found = at >= 0
-        at = np.where(found, at, 0)
-        found &= p.actor[at] == actors
-        return np.where(found, p.location[at], -1).astype(np.int32)
+        return self.core.places.located(np.asarray(actors), np.asarray(days))
 
     def _held(self, actors: npt.NDArray[Any], days: npt.NDArray[Any]) -> Bools:
         """Whether each actor has a liquidity event (or, a listed firm, its IPO) within W before the day."""
@@ -198,7 +189,7 @@ class Ledger:
     def parts(self, patterns: Patterns) -> list[Part]:
         """The region's part of each year of the span."""
         span, f = self.span, self.facts
-        inside = np.array([matches(loc, patterns) for loc in self.matchable] + [False], np.bool_)
+        inside = self.core.places.matching(patterns)
         sums: dict[str, Any] = {}
         # Foundings, serial founders, origins.
         founded_here = inside[self.found_loc]
@@ -367,7 +358,7 @@ class Ledger:
         """The year of the region's oldest fact: a founding of a firm ever located there, or a
         licensing deal of an actor ever there."""
         p = self.core.places
-        inside = np.array([matches(loc, patterns) for loc in self.matchable] + [False], np.bool_)
+        inside = self.core.places.matching(patterns)
         ever = np.zeros(len(self.facts.vocabulary) + 1, np.bool_)
         ever[p.actor[inside[p.location]]] = True
         days = np.concatenate([self.found_on[ever[self.found_firm]], self.facts.deal_on[ever[self.facts.deal_licensor]]])
@@ -382,28 +373,13 @@ def group_starts_mask(sorted_codes: npt.NDArray[Any]) -> Bools:
 
 def hop_flows(core: Core, regions: dict[str, Patterns], period: Period) -> dict[str, dict[str, int]]:
     """Hops dated in the period from each region to each region (a hop counts for every pair it
-    fits), over the chain engine's list of every hop: the two ends placed once, then one mask
+    fits), over the chain engine's list of every hop and the location codes of its ends: one mask
     per region and one count per pair."""
     hops = hop_index.out(core)
-    source, liquidity_on = key_parts(hops.key)
-    dated = (hops.date >= day_number(period.start)) & (hops.date <= day_number(period.end))
-    places = core.places
-    ends = [_place_rows(places, source[dated], liquidity_on[dated]), _place_rows(places, hops.other[dated], hops.date[dated])]
-    inside = {slug: places.inside(patterns) for slug, patterns in regions.items()}
-    leaving = {slug: _in(inside[slug], *ends[0]) for slug in regions}
-    reaching = {slug: _in(inside[slug], *ends[1]) for slug in regions}
+    leaving_at, reaching_at = hops.ends(core)
+    dated = np.flatnonzero((hops.date >= day_number(period.start)) & (hops.date <= day_number(period.end)))
+    leaving_at, reaching_at = leaving_at[dated], reaching_at[dated]
+    codes = {slug: core.places.matching(patterns) for slug, patterns in regions.items()}
+    leaving = {slug: inside[leaving_at] for slug, inside in codes.items()}
+    reaching = {slug: inside[reaching_at] for slug, inside in codes.items()}
     return {a: {b: int(np.count_nonzero(leaving[a] & reaching[b])) for b in regions} for a in regions}
-
-
-def _place_rows(places: PlaceColumns, actors: I32, days: I32) -> tuple[I64, Bools]:
-    """Per (actor, day): the row of its place history then, and whether it has one."""
-    if len(places.key) == 0:
-        return np.zeros(len(actors), np.int64), np.zeros(len(actors), np.bool_)
-    at = np.searchsorted(places.key, keys(actors, days), side="right") - 1
-    found = at >= 0
-    at = np.where(found, at, 0)
-    return at, found & (places.actor[at] == actors)
-
-
-def _in(inside: Bools, at: I64, found: Bools) -> Bools:
-    return inside[at] & found if len(inside) else np.zeros(len(at), np.bool_)
