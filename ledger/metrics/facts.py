@@ -70,7 +70,7 @@ class Facts:
     exit_on: I32
     exit_given: Bools
     exit_usd: Objects
-    # the first day each firm is gone (closed or acquired); -1 rows are not kept
+    # per firm that is gone, sorted by firm: the first day it was closed or acquired
     gone_firm: I32
     gone_on: I32
     # rounds: the amount in USD, and one line per (round, investor) with its attributed_usd

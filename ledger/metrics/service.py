@@ -286,23 +286,23 @@ def refresh(
         seq = head_seq(session)  # the parts are exact for the log this snapshot sees
         columns = read(session, derive=True) if anew else _columns(session)
         core = build(columns, window_years)
-        ledger = yearly.Ledger(columns, core, facts.read(session, columns.vocabulary))
+        inputs = yearly.PartColumns(columns, core, facts.read(session, columns.vocabulary))
         spans: dict[str, list[int]] = {}
         for region in regions:
-            # Parts start in 1970, or in the region's first year with facts when that is earlier.
-            first = max(DEFAULT_FROM.year, min(FIRST_STORED_YEAR, ledger.first_year(region.members) or FIRST_STORED_YEAR))
+            # Parts start at FIRST_STORED_YEAR, or at the region's first year with facts when that is earlier.
+            first = max(DEFAULT_FROM.year, min(FIRST_STORED_YEAR, inputs.first_year(region.members) or FIRST_STORED_YEAR))
             stored = _first_years(session, region, {window_years}).get(window_years)
             complete = stored is not None and stored <= first
             first = min(first, stored or first)  # older stored parts too: the facts that made them may be retracted
             if from_year is not None and complete and region.slug not in whole:
                 first = max(first, from_year)  # the earlier parts are stored and untouched
             spans[region.slug] = list(range(first, today.year + 1))
-        ledger = ledger.spanning(min(years[0] for years in spans.values()), today.year)
+        binned = inputs.spanning(min(years[0] for years in spans.values()), today.year)
         now = dt.datetime.now(dt.UTC)
         computed: list[dict[str, Any]] = []
         for region in regions:
             years = spans[region.slug]
-            parts = ledger.parts(region.members)[years[0] - ledger.span.first :]
+            parts = binned.parts(region.members)[years[0] - binned.span.first :]
             computed += [
                 {
                     "region_slug": region.slug,

@@ -64,7 +64,7 @@ class _Span:
         return decimal_sums(values[keep], index[keep], self.size)
 
 
-class Ledger:
+class PartColumns:
     """The region-independent columns of the yearly parts; `spanning` bins them by years."""
 
     span: _Span
@@ -111,7 +111,7 @@ class Ledger:
         self.line_usd = np.where(self.line_known, facts.line_usd, Decimal(0))
         self.line_recycled_usd = self.line_usd * self.line_recycled
 
-    def spanning(self, first: int, last: int) -> Ledger:
+    def spanning(self, first: int, last: int) -> PartColumns:
         """These columns binned by the calendar years first..last (what parts need)."""
         out = copy.copy(self)
         out.span = span = _Span(first, last)
