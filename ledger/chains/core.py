@@ -333,11 +333,6 @@ class PlaceColumns:
     location: I32
     locations: list[LocationT]
 
-    def inside(self, patterns: Sequence[dict[str, Any]]) -> Bools:
-        """Per history row: whether its location matches the region (one test per location)."""
-        matched = np.fromiter((matches(loc, patterns) for loc in self.locations), dtype=np.bool_, count=len(self.locations))
-        return matched[self.location] if len(self.locations) else np.zeros(0, np.bool_)
-
     def matching(self, patterns: Sequence[dict[str, Any]]) -> Bools:
         """Per location code, whether it matches the region; one more, False, for the code -1
         (no known location) that `located` gives."""
@@ -352,12 +347,6 @@ class PlaceColumns:
         at = np.where(found, at, 0)
         found &= self.actor[at] == actors
         return np.where(found, self.location[at], -1).astype(np.int32)
-
-    def in_region(self, inside: Bools, actors: I32, days: I32) -> Bools:
-        at = np.searchsorted(self.key, keys(actors, days), side="right") - 1
-        found = at >= 0
-        at = np.where(found, at, 0)
-        return found & (self.actor[at] == actors) & inside[at] if len(self.key) else np.zeros(len(actors), np.bool_)
 
 
 @dataclass
@@ -384,9 +373,9 @@ class Core:
         marker = tuple(tuple(sorted(p.items())) for p in patterns)
         found = self._local.get(marker)
         if found is None:
-            inside = self.places.inside(patterns)
+            inside = self.places.matching(patterns)
             q, e = self.liquidity, self.engagements
-            found = (self.places.in_region(inside, q.firm, q.on), self.places.in_region(inside, e.target, e.on))
+            found = (inside[self.places.located(q.firm, q.on)], inside[self.places.located(e.target, e.on)])
             self._local[marker] = found
         return found
 

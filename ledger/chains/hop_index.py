@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ledger.chains.core import I32, I64, Bools, Core, key_parts, keys
-from ledger.chains.pairs import step
+from ledger.chains.pairs import every_hop
 
 
 @dataclass
@@ -32,29 +32,31 @@ class HopList:
 
     def ends(self, core: Core) -> tuple[I32, I32]:
         """The location codes (-1: none) of each hop's two ends on their dates: the firm left,
-        the firm reached (what compare's flows count by)."""
+        the firm reached (what compare's flows count by), kept."""
         if self._ends is None:
-            leaving, leaving_on = key_parts(self.key)
-            self._ends = (core.places.located(leaving, leaving_on), core.places.located(self.other, self.date))
+            self._ends = self._locate(core)
         return self._ends
 
+    def _locate(self, core: Core) -> tuple[I32, I32]:
+        leaving, leaving_on = key_parts(self.key)
+        return core.places.located(leaving, leaving_on), core.places.located(self.other, self.date)
+
     def local(self, core: Core, patterns: Sequence[dict[str, Any]]) -> Bools:
-        """Hops with both ends in the region on their dates."""
+        """Hops with both ends in the region on their dates (from the kept ends when there are
+        some; else located for this question only, not kept: 8 bytes a hop)."""
         marker = tuple(tuple(sorted(p.items())) for p in patterns)
         found = self._local.get(marker)
         if found is None:
-            inside = core.places.inside(patterns)
-            leaving, leaving_on = key_parts(self.key)
-            found = core.places.in_region(inside, leaving, leaving_on) & core.places.in_region(inside, self.other, self.date)
-            self._local[marker] = found
+            leaving_at, reaching_at = self._ends or self._locate(core)
+            inside = core.places.matching(patterns)
+            found = self._local[marker] = inside[leaving_at] & inside[reaching_at]
         return found
 
 
 def _listed(core: Core) -> tuple[I32, I32, I32, I32]:
     """Every hop as (source, liquidity date, target, hop date)."""
     q, e = core.liquidity, core.engagements
-    firms = np.flatnonzero(np.diff(q.by_firm.offsets) > 0).astype(np.int64)
-    pairs = step(core, firms, np.full(len(firms), np.iinfo(np.int64).min, np.int64), downstream=True, local=None)
+    pairs = every_hop(core)
     return q.firm[pairs.q], q.on[pairs.q], e.target[pairs.e], e.on[pairs.e]
 
 

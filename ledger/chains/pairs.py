@@ -51,3 +51,9 @@ def step(core: Core, firms: I64, bounds: I64, *, downstream: bool, local: tuple[
     if local is not None:
         fit &= local[1][es] if downstream else local[0][qs]
     return Pairs(qs[fit], es[fit])
+
+
+def every_hop(core: Core) -> Pairs:
+    """Every hop of the ledger for the core's window, in runs of one liquidity row each."""
+    firms = np.flatnonzero(np.diff(core.liquidity.by_firm.offsets) > 0).astype(np.int64)
+    return step(core, firms, np.full(len(firms), np.iinfo(np.int64).min, np.int64), downstream=True, local=None)

@@ -24,7 +24,7 @@ import numpy.typing as npt
 from ledger.chains import hop_index
 from ledger.chains.core import I32, I64, Bools, Columns, Core, key_parts, keys
 from ledger.chains.dates import day_number, window_opens_days
-from ledger.chains.pairs import step
+from ledger.chains.pairs import every_hop
 from ledger.metrics.facts import Facts, decimal_sums, group_starts
 from ledger.metrics.regional import COUNT_SUMS, DECIMAL_SUMS, Part, Period
 from ledger.money import Objects, is_none
@@ -78,9 +78,7 @@ class PartColumns:
         self.core, self.facts = core, facts
         self.matchable = core.places.locations
         q, e = core.liquidity, core.engagements
-        # Every hop, as pairs of rows in runs of one liquidity row.
-        firms = np.flatnonzero(np.diff(q.by_firm.offsets) > 0).astype(np.int64)
-        pairs = step(core, firms, np.full(len(firms), np.iinfo(np.int64).min, np.int64), downstream=True, local=None)
+        pairs = every_hop(core)
         self.pair_q, self.pair_e = pairs.q, pairs.e
         self.runs = group_starts(pairs.q)
         self.run_q = pairs.q[self.runs]
