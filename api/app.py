@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -40,7 +41,8 @@ def _store_operator_key(factory: sessionmaker[Session], key: str) -> None:
                 raise
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, served: bool = False) -> FastAPI:
+    """The API; `served` for a server process of its own (not an app inside a test run)."""
     settings = settings or Settings()
     engine = create_db_engine(settings.database_url)
 
@@ -50,6 +52,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if operator_key is not None:
             _store_operator_key(app.state.session_factory, operator_key)
         cores.warm(app.state.session_factory)
+        if served:
+            # What start-up made (modules, routes, warm chain columns) lives as long as the
+            # process: out of the collector's sight, a full collection no longer walks it. With
+            # it in sight, parsing a 1,000-event batch took 48 us per event instead of 28.
+            gc.collect()
+            gc.freeze()
         yield
         app.state.committer.close()
         engine.dispose()
@@ -89,4 +97,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """Entry point for `uvicorn --factory api.app:app_from_env`."""
-    return create_app(Settings())
+    return create_app(Settings(), served=True)

@@ -22,4 +22,4 @@ class Actor(SQLModel, table=True):
     country: str | None = text_col(2)
     subdivision: str | None = text_col(10)
     city: str | None = text_col(200)
-    registered_seq: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("event.seq"), nullable=False, index=True))
+    registered_seq: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False, index=True))

@@ -51,7 +51,7 @@ class EventActor(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_event_actor_event_seq", "event_seq"),)
 
     actor_id: str = Field(sa_column=sa.Column(sa.String(200), primary_key=True))
-    event_seq: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("event.seq"), primary_key=True))
+    event_seq: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True))  # no key: see source_event
     role: str = Field(sa_column=sa.Column(sa.String(40), primary_key=True))
 
 

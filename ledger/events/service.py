@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from ledger.db import aware
+from ledger.db import KeySet, aware
 from ledger.errors import Conflict, ErrorItem, InvalidEvent, LedgerError, NotFound
 from ledger.events import canonical
 from ledger.events.models import EventActor, EventRow, LedgerHead, Retraction
 from ledger.events.refs import references
-from ledger.events.schemas import Event
+from ledger.events.schemas import Event, EventRetracted
 from ledger.events.values import ref_id
 from ledger.projections import apply as projections_apply
 from ledger.projections import rules
@@ -70,6 +70,7 @@ def append(
     recorded_iso = recorded_at.isoformat()
     state = LedgerState(session)
     state.prefetch(ref_id(r.ref) for e in events for r in references(e))
+    state.prefetch_targets(str(e.data.event_id) for e in events if isinstance(e, EventRetracted))
 
     for index, event in enumerate(events):
         prefix: tuple[int, ...] = (index,) if batch else ()
@@ -95,8 +96,7 @@ def append(
             continue
         seq = last_seq + 1
         chained = canonical.chain_hash(last_hash, seq=seq, event_id=event_id, recorded_at=recorded_iso, body_hash=digest)
-        state.add(
-            EventRow,
+        state.log(
             {
                 "seq": seq,
                 "event_id": event_id,
@@ -134,12 +134,12 @@ def _stored_many(session: Session, event_ids: Sequence[str]) -> dict[str, tuple[
     confirming the changed row as the client's event.
     """
     found: dict[str, tuple[dict[str, Any], Appended]] = {}
-    wanted = sorted(set(event_ids))
-    for i in range(0, len(wanted), 500):
-        query = sa.select(
-            EventRow.event_id, EventRow.seq, EventRow.recorded_at, EventRow.type, EventRow.occurred_on, EventRow.source, EventRow.data
-        ).where(col(EventRow.event_id).in_(wanted[i : i + 500]))
-        for row in session.execute(query):
+    keys = KeySet(session)
+    query = sa.select(
+        EventRow.event_id, EventRow.seq, EventRow.recorded_at, EventRow.type, EventRow.occurred_on, EventRow.source, EventRow.data
+    )
+    for chunk in keys.chunks(event_ids):
+        for row in session.execute(query.where(keys.has(EventRow.event_id, chunk))):
             recorded_at = aware(row.recorded_at)
             assert recorded_at is not None
             body = canonical.stored_body(type=row.type, occurred_on=row.occurred_on, source=row.source, data=row.data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
 from enum import StrEnum
@@ -120,6 +121,9 @@ class ActorType(StrEnum):
     person = "person"
 
 
+# The ISO look-ups are cached: pycountry checks its database is loaded on every call, which cost
+# more than the rest of an event's schema validation together.
+@functools.lru_cache(maxsize=4096)
 def country_alpha2(value: str) -> str:
     """ISO 3166-1 alpha-2 or alpha-3 to alpha-2; ValueError for an unknown code."""
     code = value.strip().upper()
@@ -133,6 +137,7 @@ def country_alpha2(value: str) -> str:
     return str(found.alpha_2)
 
 
+@functools.lru_cache(maxsize=1024)
 def currency_code(value: str) -> str:
     """An ISO 4217 code, upper-cased; ValueError for an unknown one."""
     code = value.strip().upper()
@@ -168,17 +173,22 @@ def exact_decimal(value: Any) -> Any:
         raise ValueError("a binary floating-point number cannot hold an exact amount; send it as a decimal string")
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValueError(_DECIMAL_FORM)
+    exponent: int | str
     if isinstance(value, str):
-        if not _DECIMAL_TEXT.fullmatch(value):
+        spelled = _DECIMAL_TEXT.fullmatch(value)
+        if not spelled:
             raise ValueError(_DECIMAL_FORM)
+        # The places as written: as_tuple() would build a tuple of every digit to say the same.
+        exponent = 1 - len(spelled.group(2) or ".")
         value = Decimal(value)
     elif isinstance(value, int):
-        value = Decimal(value)
+        value, exponent = Decimal(value), 0
+    else:
+        exponent = value.as_tuple().exponent
     if not value.is_finite():
         raise ValueError("must be a finite number")
     if value.is_zero() and value.is_signed():
         raise ValueError("-0 is not an amount; write 0")
-    exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -AMOUNT_DECIMALS:
         raise ValueError(f"has {-exponent} decimal places; at most {AMOUNT_DECIMALS} are kept")
     return value
@@ -206,6 +216,16 @@ Percent = Annotated[
 ]
 
 
+@functools.lru_cache(maxsize=8192)
+def _subdivision(value: str) -> tuple[str, str]:
+    """An ISO 3166-2 code, upper-cased, and its country; ValueError for an unknown one."""
+    code = value.strip().upper()
+    sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+    if sub is None:
+        raise ValueError(f"unknown ISO 3166-2 subdivision code {value!r}")
+    return code, str(sub.country_code)
+
+
 class Location(Frozen):
     country: CountryCode
     subdivision: str | None = None
@@ -216,12 +236,9 @@ class Location(Frozen):
     def _subdivision(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return None
-        code = value.strip().upper()
-        sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
-        if sub is None:
-            raise ValueError(f"unknown ISO 3166-2 subdivision code {value!r}")
+        code, sub_country = _subdivision(value)
         country = info.data.get("country")
-        if country is not None and sub.country_code != country:
+        if country is not None and sub_country != country:
             raise ValueError(f"subdivision {code} is not in country {country}")
         return code
 

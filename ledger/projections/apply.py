@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import col
+from sqlmodel import SQLModel
 
-from ledger.actors.models import Actor
 from ledger.events import schemas as s
-from ledger.events.models import EventActor, Retraction
+from ledger.events.models import EventActor
 from ledger.events.values import Money, ref_id
-from ledger.projections import archive
 from ledger.projections import models as m
 from ledger.projections.rules import Plan
 from ledger.projections.state import LedgerState
@@ -24,11 +21,10 @@ def apply(state: LedgerState, event: s.Event, seq: int, plan: Plan) -> None:
         state.register(facts, seq)
     for actor_id, role in sorted(plan.mentions):
         state.add(EventActor, {"actor_id": actor_id, "event_seq": seq, "role": role})
-    handler = _HANDLERS.get(type(event))
-    if handler is not None:
-        handler(state, event, seq)
-    if plan.retract_seq is not None:
-        _retract(state, target_seq=plan.retract_seq, retraction_seq=seq, actor_id=plan.retract_actor)
+    handler, _ = _HANDLERS[event.type]
+    handler(state, event, seq)
+    if plan.retract is not None:
+        state.retract(plan.retract, seq, WRITES[plan.retract.type])
 
 
 def _money(prefix: str, money: Money | None) -> dict[str, Any]:
@@ -169,7 +165,7 @@ def _relocated(state: LedgerState, e: Any, seq: int) -> None:
 def _closed(state: LedgerState, e: Any, seq: int) -> None:
     d: s.ClosedData = e.data
     state.add(m.Closure, dict(event_seq=seq, firm_id=ref_id(d.firm), closed_on=e.occurred_on, reason=d.reason))
-    state.closed(ref_id(d.firm), e.occurred_on)
+    state.closed(ref_id(d.firm), e.occurred_on, seq)
 
 
 def _fund_raised(state: LedgerState, e: Any, seq: int) -> None:
@@ -215,34 +211,26 @@ def _fx_rate(state: LedgerState, e: Any, seq: int) -> None:
     state.add(m.FxRate, dict(event_seq=seq, currency=d.currency, valid_from=e.occurred_on, usd_per_unit=d.usd_per_unit))
 
 
-_HANDLERS: dict[type, Callable[[LedgerState, Any, int], None]] = {
-    s.FirmFounded: _firm_founded,
-    s.PersonJoined: _person_joined,
-    s.PersonLeft: _person_left,
-    s.FundingRound: _funding_round,
-    s.LicenseDeal: _license_deal,
-    s.ExitIpo: _exit,
-    s.ExitAcquisition: _exit,
-    s.FirmRelocated: _relocated,
-    s.FirmClosed: _closed,
-    s.FundRaised: _fund_raised,
-    s.AssociationJoined: _association_joined,
-    s.HeadcountReported: _headcount,
-    s.FxRate: _fx_rate,
+def _nothing(state: LedgerState, e: Any, seq: int) -> None:
+    """actor.registered and event.retracted write only what every event writes (see apply)."""
+
+
+# Each type's handler and the tables it writes (a retraction moves the target's rows out of them).
+_HANDLERS: dict[str, tuple[Callable[[LedgerState, Any, int], None], tuple[type[SQLModel], ...]]] = {
+    "actor.registered": (_nothing, ()),
+    "firm.founded": (_firm_founded, (m.FirmFounding, m.Founder, m.FirmOrigin)),
+    "person.joined": (_person_joined, (m.Affiliation, m.Founder)),
+    "person.left": (_person_left, (m.Departure,)),
+    "funding.round": (_funding_round, (m.FundingRound, m.RoundInvestor)),
+    "license.deal": (_license_deal, (m.LicenseDeal,)),
+    "exit.ipo": (_exit, (m.FirmExit, m.ExitProceeds)),
+    "exit.acquisition": (_exit, (m.FirmExit, m.ExitProceeds)),
+    "firm.relocated": (_relocated, (m.Relocation,)),
+    "firm.closed": (_closed, (m.Closure,)),
+    "fund.raised": (_fund_raised, (m.FundRaise, m.FundLp)),
+    "association.joined": (_association_joined, (m.AssociationMembership,)),
+    "headcount.reported": (_headcount, (m.Headcount,)),
+    "fx.rate": (_fx_rate, (m.FxRate,)),
+    "event.retracted": (_nothing, ()),
 }
-
-
-def _retract(state: LedgerState, *, target_seq: int, retraction_seq: int, actor_id: str | None) -> None:
-    """Move every projection row of the target to the archive; a retracted actor.registered
-    takes its actor along. Actors registered inline by other events stay: later events may name
-    them by id."""
-    state.flush()
-    session = state.session
-    # The actors the target names: only their foundings, closures or registration can change.
-    named = list(session.scalars(sa.select(EventActor.actor_id).where(EventActor.event_seq == target_seq)))
-    for table in m.PROJECTION_TABLES:
-        archive.archive(session, table, target_seq=target_seq, retraction_seq=retraction_seq)
-    if actor_id is not None:
-        archive.archive(session, Actor, target_seq=target_seq, retraction_seq=retraction_seq, where=col(Actor.id) == actor_id)
-    state.add(Retraction, {"target_seq": target_seq, "retraction_seq": retraction_seq})
-    state.forget(named)
+WRITES: dict[str, tuple[type[SQLModel], ...]] = {type_: tables for type_, (_, tables) in _HANDLERS.items()}

@@ -9,6 +9,8 @@ written: an as-of answer is a filter.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,18 +46,42 @@ ARCHIVES: dict[str, sa.Table] = {
 }
 
 
-def archive(session: Session, model: type[SQLModel], *, target_seq: int, retraction_seq: int, where: Any = None) -> None:
-    """Move the rows the target event wrote into the archive (the caller's transaction)."""
-    table = _table(model)
+@dataclass(frozen=True)
+class Move:
+    """One retraction's move: the rows `target_seq` wrote go to the archive, marked as retracted by
+    `retraction_seq`; `actor_id` is the actor an actor.registered target registered."""
+
+    target_seq: int
+    retraction_seq: int
+    # The projections the target's type writes.
+    tables: tuple[type[SQLModel], ...]
+    actor_id: str | None = None
+
+
+def archive(session: Session, moves: Sequence[Move]) -> None:
+    """Move the rows the targets wrote into the archive (the caller's transaction): two
+    statements per table the targets wrote, for all the moves of a batch. Actors registered
+    inline by a target stay: later events may name them by id."""
+    if not moves:
+        return
+    for model in PROJECTION_TABLES:
+        retracted_by = {m.target_seq: m.retraction_seq for m in moves if model in m.tables}
+        if retracted_by:
+            table = _table(model)
+            _move(session, table, table.c[SEQ_COLUMN[table.name]].in_(retracted_by), retracted_by)
+    retracted_by = {m.target_seq: m.retraction_seq for m in moves}
+    actors = _table(Actor)
+    registered = [sa.and_(actors.c.registered_seq == m.target_seq, actors.c.id == m.actor_id) for m in moves if m.actor_id is not None]
+    if registered:
+        _move(session, actors, sa.or_(*registered), retracted_by)
+
+
+def _move(session: Session, table: sa.Table, condition: Any, retracted_by: dict[int, int]) -> None:
     seq = table.c[SEQ_COLUMN[table.name]]
-    condition = seq == target_seq if where is None else sa.and_(seq == target_seq, where)
     names = [c.name for c in table.columns]
+    marked = sa.case(retracted_by, value=seq)
     twin = ARCHIVES[table.name]
-    session.execute(
-        twin.insert().from_select(
-            [*names, RETRACTION_SEQ], sa.select(*table.columns, sa.literal(retraction_seq, sa.BigInteger)).where(condition)
-        )
-    )
+    session.execute(twin.insert().from_select([*names, RETRACTION_SEQ], sa.select(*table.columns, marked).where(condition)))
     session.execute(table.delete().where(condition))
 
 

@@ -13,18 +13,17 @@ import sqlalchemy as sa
 
 from ledger.errors import Conflict, ErrorItem, InvalidEvent
 from ledger.events import schemas as s
-from ledger.events.models import EventActor, EventRow, Retraction
+from ledger.events.models import EventActor, Retraction
 from ledger.events.refs import Reference, references
 from ledger.events.values import ActorObject, ActorType, Location, OrgKind
-from ledger.projections.state import Facts, LedgerState
+from ledger.projections.state import Facts, LedgerState, Target
 
 
 @dataclass
 class Plan:
     registrations: list[Facts] = field(default_factory=list)
     mentions: set[tuple[str, str]] = field(default_factory=set)
-    retract_seq: int | None = None
-    retract_actor: str | None = None
+    retract: Target | None = None
 
 
 def check(state: LedgerState, event: s.Event, *, latest_allowed: dt.date) -> Plan:
@@ -47,10 +46,7 @@ def check(state: LedgerState, event: s.Event, *, latest_allowed: dt.date) -> Pla
         _lifecycle(state, event, ref, facts, errors)
 
     if isinstance(event, s.EventRetracted):
-        target = _retraction_target(state, event, errors, conflicts)
-        if target is not None:
-            plan.retract_seq = target.seq
-            plan.retract_actor = str(target.data["id"]) if target.type == "actor.registered" else None
+        plan.retract = _retraction_target(state, event, errors, conflicts)
 
     if errors:
         raise InvalidEvent(errors + conflicts)
@@ -174,23 +170,22 @@ def _lifecycle(state: LedgerState, event: s.Event, ref: Reference, facts: Facts,
         errors.append(ErrorItem(ref.loc, f"firm {facts.id!r} closed on {closed_on}: only event.retracted may follow"))
 
 
-def _retraction_target(state: LedgerState, event: s.EventRetracted, errors: list[ErrorItem], conflicts: list[ErrorItem]) -> EventRow | None:
-    state.flush()  # the target and its references may still be buffered
-    session = state.session
+def _retraction_target(state: LedgerState, event: s.EventRetracted, errors: list[ErrorItem], conflicts: list[ErrorItem]) -> Target | None:
     loc = ("data", "event_id")
-    target = session.scalars(sa.select(EventRow).where(EventRow.event_id == str(event.data.event_id))).first()
+    target = state.target(str(event.data.event_id))
     if target is None:
         errors.append(ErrorItem(loc, f"unknown event {event.data.event_id}"))
         return None
     if target.type == "event.retracted":
         conflicts.append(ErrorItem(loc, "a retraction cannot be retracted"))
         return None
-    done = session.get(Retraction, target.seq)
-    if done is not None:
-        conflicts.append(ErrorItem(loc, f"event {event.data.event_id} is already retracted (by seq {done.retraction_seq})"))
+    if target.retracted_by is not None:
+        conflicts.append(ErrorItem(loc, f"event {event.data.event_id} is already retracted (by seq {target.retracted_by})"))
         return None
-    if target.type == "actor.registered":
-        actor_id = str(target.data["id"])
+    actor_id = target.actor_id
+    if actor_id is not None:
+        state.flush()  # rare enough to pay a flush: the references may still be buffered
+        session = state.session
         in_use = session.scalar(
             sa.select(sa.func.count())
             .select_from(EventActor)

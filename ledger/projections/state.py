@@ -1,9 +1,10 @@
 """What validation reads and what projections write, for one append (or one replay).
 
 Appending event by event with the ORM cost several round trips per event. Here the state that
-rules need (actors, foundings, closures) is read once per batch and kept current in memory as
-events are applied, and the rows to write are buffered and inserted in bulk by `flush()`.
-Anything that must read the tables themselves (retractions) flushes first.
+rules need (actors, foundings, closures, retraction targets) is read once per batch, one query
+per kind, and kept current in memory as events are applied; the rows to write are buffered and
+inserted in bulk by `flush()`, and a retraction's archive moves wait for the same flush (rows still
+buffered go straight to the archive), so a batch with retractions costs no extra round trips.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ from sqlmodel import SQLModel
 
 from ledger.actors.models import Actor
 from ledger.db import KeySet, bulk_insert
-from ledger.events.models import EventRow
+from ledger.events.models import EventRow, Retraction
+from ledger.projections import archive
 from ledger.projections.models import Closure, FirmFounding
-
-_INSERT_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,41 @@ class Founded:
     seq: int
 
 
+@dataclass
+class Target:
+    """A logged event, as a retraction naming it needs to know it."""
+
+    seq: int
+    type: str
+    data: dict[str, Any]
+    retracted_by: int | None = None
+
+    @property
+    def actor_id(self) -> str | None:
+        """The actor an actor.registered event registered."""
+        return str(self.data["id"]) if self.type == "actor.registered" else None
+
+    def named(self, key: str) -> str:
+        ref = self.data[key]
+        return str(ref if isinstance(ref, str) else ref["id"])
+
+
+def _table(model: type[SQLModel]) -> sa.Table:
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
 class LedgerState:
     def __init__(self, session: Session) -> None:
         self.session = session
         # None = known to be absent; a missing key = not looked up yet.
         self._actors: dict[str, Facts | None] = {}
         self._founded: dict[str, Founded | None] = {}
-        self._closed: dict[str, dt.date | None] = {}
-        self._pending: dict[type[SQLModel], list[dict[str, Any]]] = defaultdict(list)
-        self._pending_actor: dict[str, dict[str, Any]] = {}
+        # Every live closure of a firm (seq -> date): retracting one leaves the others.
+        self._closures: dict[str, dict[int, dt.date]] = {}
+        self._targets: dict[str, Target | None] = {}
+        self._pending: dict[sa.Table, list[dict[str, Any]]] = defaultdict(list)
+        self._moves: list[archive.Move] = []
 
     # ---- reads ---------------------------------------------------------------------------------
 
@@ -65,7 +91,7 @@ class LedgerState:
             for key in chunk:
                 self._actors[key] = None
                 self._founded.setdefault(key, None)
-                self._closed.setdefault(key, None)
+                self._closures.setdefault(key, {})
             # Columns, not ORM objects: a batch reads thousands of actors.
             actors = sa.select(Actor.id, Actor.type, Actor.name, Actor.kind, Actor.country, Actor.subdivision, Actor.city)
             for row in self.session.execute(actors.where(keys.has(Actor.id, chunk))).all():
@@ -73,11 +99,21 @@ class LedgerState:
             founded = sa.select(FirmFounding.firm_id, FirmFounding.founded_on, FirmFounding.event_seq)
             for firm, on, seq in self.session.execute(founded.where(keys.has(FirmFounding.firm_id, chunk))).all():
                 self._founded[firm] = Founded(on, seq)
-            closed = (
-                sa.select(Closure.firm_id, sa.func.min(Closure.closed_on)).where(keys.has(Closure.firm_id, chunk)).group_by(Closure.firm_id)
-            )
-            for firm, on in self.session.execute(closed).all():
-                self._closed[firm] = on
+            closed = sa.select(Closure.firm_id, Closure.event_seq, Closure.closed_on).where(keys.has(Closure.firm_id, chunk))
+            for firm, seq, on in self.session.execute(closed).all():
+                self._closures[firm][seq] = on
+
+    def prefetch_targets(self, event_ids: Iterable[str]) -> None:
+        """Load the logged events that retractions name, with the retraction that undid each."""
+        wanted = sorted({e for e in event_ids if e not in self._targets})
+        keys = KeySet(self.session)
+        query = sa.select(EventRow.event_id, EventRow.seq, EventRow.type, EventRow.data, Retraction.retraction_seq).outerjoin(
+            Retraction, Retraction.target_seq == EventRow.seq
+        )
+        for chunk in keys.chunks(wanted):
+            self._targets.update(dict.fromkeys(chunk))
+            for event_id, seq, type_, data, retracted_by in self.session.execute(query.where(keys.has(EventRow.event_id, chunk))):
+                self._targets[event_id] = Target(seq, type_, data, retracted_by)
 
     def actor(self, actor_id: str) -> Facts | None:
         if actor_id not in self._actors:
@@ -90,14 +126,28 @@ class LedgerState:
         return self._founded.get(firm_id)
 
     def closed_on(self, firm_id: str) -> dt.date | None:
-        if firm_id not in self._closed:
+        closures = self._closures_of(firm_id)
+        return min(closures.values()) if closures else None
+
+    def _closures_of(self, firm_id: str) -> dict[int, dt.date]:
+        if firm_id not in self._closures:
             self.prefetch([firm_id])
-        return self._closed.get(firm_id)
+        return self._closures.setdefault(firm_id, {})
+
+    def target(self, event_id: str) -> Target | None:
+        if event_id not in self._targets:
+            self.prefetch_targets([event_id])
+        return self._targets[event_id]
 
     # ---- writes --------------------------------------------------------------------------------
 
     def add(self, model: type[SQLModel], row: dict[str, Any]) -> None:
-        self._pending[model].append(row)
+        self._pending[_table(model)].append(row)
+
+    def log(self, row: dict[str, Any]) -> None:
+        """Buffer a log row; a later retraction in the same batch may name it."""
+        self.add(EventRow, row)
+        self._targets[row["event_id"]] = Target(row["seq"], row["type"], row["data"])
 
     def register(self, facts: Facts, seq: int) -> None:
         row = {
@@ -111,31 +161,52 @@ class LedgerState:
             "registered_seq": seq,
         }
         self.add(Actor, row)
-        self._pending_actor[facts.id] = row
         self._actors[facts.id] = facts
 
     def founded(self, firm_id: str, on: dt.date, seq: int) -> None:
         self._founded[firm_id] = Founded(on, seq)
 
-    def closed(self, firm_id: str, on: dt.date) -> None:
-        before = self.closed_on(firm_id)
-        self._closed[firm_id] = on if before is None else min(before, on)
+    def closed(self, firm_id: str, on: dt.date, seq: int) -> None:
+        self._closures_of(firm_id)[seq] = on
+
+    def retract(self, target: Target, retraction_seq: int, tables: tuple[type[SQLModel], ...]) -> None:
+        """Undo what the target did to the state and move its rows (in `tables`, the ones its type
+        writes, and its actor) to the archive: rows still in the buffer now, rows already written
+        at the next flush."""
+        actor_id = target.actor_id
+        if target.type == "actor.registered" and actor_id is not None:
+            self._actors[actor_id] = None
+        elif target.type == "firm.founded":
+            self._founded[target.named("firm")] = None  # a firm has one live founding
+        elif target.type == "firm.closed":
+            self._closures_of(target.named("firm")).pop(target.seq, None)
+        # Its rows may still be buffered: by this batch, or by a rebuild replaying the log.
+        for table in (*tables, Actor) if actor_id is not None else tables:
+            self._archive_buffered(_table(table), target, retraction_seq)
+        self._moves.append(archive.Move(target.seq, retraction_seq, tables, actor_id))
+        target.retracted_by = retraction_seq
+        self.add(Retraction, {"target_seq": target.seq, "retraction_seq": retraction_seq})
+
+    def _archive_buffered(self, table: sa.Table, target: Target, retraction_seq: int) -> None:
+        rows = self._pending.get(table)
+        if not rows:
+            return
+        seq = archive.SEQ_COLUMN[table.name]
+        actor_id = target.actor_id
+        moved = [r for r in rows if r[seq] == target.seq and (table.name != "actor" or r["id"] == actor_id)]
+        if moved:
+            self._pending[table] = [r for r in rows if r[seq] != target.seq or (table.name == "actor" and r["id"] != actor_id)]
+            self._pending[archive.ARCHIVES[table.name]].extend({**r, archive.RETRACTION_SEQ: retraction_seq} for r in moved)
 
     def flush(self) -> None:
-        """Insert every buffered row: log rows first, everything else refers to them."""
-        if not self._pending:
+        """Write what waits: archive moves first (a batch may found a firm again after retracting
+        its founding), then log rows, then everything else (it refers to them)."""
+        if not self._pending and not self._moves:
             return
         self.session.flush()  # ORM changes (the log head) go first
-        order = sorted(self._pending, key=lambda model: model is not EventRow)
-        for model in order:
-            bulk_insert(self.session, model.__table__, self._pending[model])  # type: ignore[attr-defined]
+        archive.archive(self.session, self._moves)
+        self._moves.clear()
+        event = _table(EventRow)
+        for table in sorted(self._pending, key=lambda t: t is not event):
+            bulk_insert(self.session, table, self._pending[table])
         self._pending.clear()
-        self._pending_actor.clear()
-
-    def forget(self, actor_ids: Iterable[str]) -> None:
-        """These actors' rows changed behind the cache's back (a retraction): read them afresh."""
-        self.flush()
-        for actor_id in actor_ids:
-            self._actors.pop(actor_id, None)
-            self._founded.pop(actor_id, None)
-            self._closed.pop(actor_id, None)
