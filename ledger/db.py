@@ -109,27 +109,56 @@ def _sqlite_pragmas(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(_READ_ONLY) else "BEGIN IMMEDIATE")
 
 
-def bulk_insert(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert many rows in the session's transaction: COPY on PostgreSQL (one round trip instead
-    of one per row, which is what batches of thousands of events spend most of their time on),
-    executemany elsewhere (SQLite runs in-process: that is cheap already)."""
-    if not rows:
-        return
-    columns = list(table.columns)
+# Fewer rows than this go in one pipelined INSERT per table rather than a COPY: a COPY costs two
+# round trips of its own, which a group commit of a few single posts pays for every table.
+_PIPELINED_ROWS = 64
+
+
+def bulk_insert(session: Session, tables: Sequence[tuple[sa.Table, Sequence[dict[str, Any]]]], then: Sequence[sa.Update] = ()) -> None:
+    """Insert many rows into several tables, in order, then run `then` (in the session's
+    transaction). On PostgreSQL large row sets go by COPY (one stream instead of a round trip per
+    row: what batches of thousands of events spend most of their time on); small ones, and `then`,
+    go together in one pipeline, one round trip for all. Elsewhere executemany (SQLite runs
+    in-process: that is cheap already)."""
     if session.get_bind().dialect.name != "postgresql":
-        for start in range(0, len(rows), 5000):
-            session.execute(sa.insert(table), [{c.key: row.get(c.key) for c in columns} for row in rows[start : start + 5000]])
+        for table, rows in tables:
+            columns = list(table.columns)
+            for start in range(0, len(rows), 5000):
+                session.execute(sa.insert(table), [{c.key: row.get(c.key) for c in columns} for row in rows[start : start + 5000]])
+        for statement in then:
+            session.execute(statement)
         return
     from psycopg.types.json import Jsonb
 
-    json_columns = {c.key for c in columns if isinstance(c.type, sa.JSON)}
-    names = ", ".join(f'"{c.name}"' for c in columns)
     raw = session.connection().connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:  # type: ignore[union-attr]
-        for row in rows:
-            copy.write_row(
+    assert isinstance(raw, psycopg.Connection)
+    small: list[tuple[str, Sequence[Any]]] = []
+    with raw.cursor() as cursor:
+        for table, rows in tables:
+            if not rows:
+                continue
+            columns = list(table.columns)
+            json_columns = {c.key for c in columns if isinstance(c.type, sa.JSON)}
+            values = (
                 [Jsonb(row.get(c.key)) if c.key in json_columns and row.get(c.key) is not None else row.get(c.key) for c in columns]
+                for row in rows
             )
+            names = ", ".join(f'"{c.name}"' for c in columns)
+            if len(rows) >= _PIPELINED_ROWS:
+                with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                    for row_values in values:
+                        copy.write_row(row_values)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                small.append((f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', list(values)))
+        dialect = session.get_bind().dialect
+        for statement in then:
+            sql = statement.compile(dialect=dialect)
+            small.append((str(sql), [sql.params]))
+        if small:
+            with raw.pipeline():
+                for sql_text, params in small:
+                    cursor.executemany(sql_text, params)
 
 
 # Keys per statement: SQLite binds one variable per key (its limit is 32,766; small chunks keep

@@ -119,10 +119,12 @@ def append(
         raise InvalidEvent(invalid + conflicts)
     if conflicts:
         raise Conflict(conflicts)
-    state.flush()
-    if last_seq != head.last_seq:
-        head.last_seq, head.last_hash, head.last_recorded_at = last_seq, last_hash, recorded_at
-    session.flush()
+    advanced = (
+        sa.update(LedgerHead).where(LedgerHead.id == HEAD_ID).values(last_seq=last_seq, last_hash=last_hash, last_recorded_at=recorded_at)
+    )
+    # The head moves in the same round trip as the last rows; the loaded head is out of date then.
+    state.flush(then=[advanced] if last_seq != head.last_seq else [])
+    session.expire(head)
     return results
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,16 +92,24 @@ class LedgerState:
                 self._actors[key] = None
                 self._founded.setdefault(key, None)
                 self._closures.setdefault(key, {})
-            # Columns, not ORM objects: a batch reads thousands of actors.
-            actors = sa.select(Actor.id, Actor.type, Actor.name, Actor.kind, Actor.country, Actor.subdivision, Actor.city)
-            for row in self.session.execute(actors.where(keys.has(Actor.id, chunk))).all():
-                self._actors[row[0]] = Facts(*row)
-            founded = sa.select(FirmFounding.firm_id, FirmFounding.founded_on, FirmFounding.event_seq)
-            for firm, on, seq in self.session.execute(founded.where(keys.has(FirmFounding.firm_id, chunk))).all():
-                self._founded[firm] = Founded(on, seq)
-            closed = sa.select(Closure.firm_id, Closure.event_seq, Closure.closed_on).where(keys.has(Closure.firm_id, chunk))
-            for firm, seq, on in self.session.execute(closed).all():
-                self._closures[firm][seq] = on
+            # One statement, columns not ORM objects: a batch reads thousands of actors, and a
+            # group commit of a few single posts pays for each round trip.
+            known = (
+                sa.select(
+                    Actor.id, Actor.type, Actor.name, Actor.kind, Actor.country, Actor.subdivision, Actor.city,
+                    FirmFounding.founded_on, FirmFounding.event_seq, Closure.event_seq, Closure.closed_on,
+                )
+                .outerjoin(FirmFounding, FirmFounding.firm_id == Actor.id)
+                .outerjoin(Closure, Closure.firm_id == Actor.id)
+                .where(keys.has(Actor.id, chunk))
+            )  # fmt: skip
+            for row in self.session.connection().execute(known):
+                actor_id = row[0]
+                self._actors[actor_id] = Facts(*row[:7])
+                if row[8] is not None:
+                    self._founded[actor_id] = Founded(row[7], row[8])
+                if row[9] is not None:
+                    self._closures[actor_id][row[9]] = row[10]
 
     def prefetch_targets(self, event_ids: Iterable[str]) -> None:
         """Load the logged events that retractions name, with the retraction that undid each."""
@@ -198,15 +206,14 @@ class LedgerState:
             self._pending[table] = [r for r in rows if r[seq] != target.seq or (table.name == "actor" and r["id"] != actor_id)]
             self._pending[archive.ARCHIVES[table.name]].extend({**r, archive.RETRACTION_SEQ: retraction_seq} for r in moved)
 
-    def flush(self) -> None:
+    def flush(self, then: Sequence[sa.Update] = ()) -> None:
         """Write what waits: archive moves first (a batch may found a firm again after retracting
-        its founding), then log rows, then everything else (it refers to them)."""
-        if not self._pending and not self._moves:
+        its founding), then log rows, then everything else (it refers to them), then `then`."""
+        if not self._pending and not self._moves and not then:
             return
-        self.session.flush()  # ORM changes (the log head) go first
+        self.session.flush()  # ORM changes go first
         archive.archive(self.session, self._moves)
         self._moves.clear()
         event = _table(EventRow)
-        for table in sorted(self._pending, key=lambda t: t is not event):
-            bulk_insert(self.session, table, self._pending[table])
+        bulk_insert(self.session, sorted(self._pending.items(), key=lambda item: item[0] is not event), then)
         self._pending.clear()
