@@ -22,6 +22,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import SQLModel
 
+from ledger import exact_json
+
 # Constraint names are part of the contract with ledger.errors: IntegrityErrors are translated
 # into domain errors by these names, so they must be stable across SQLite and PostgreSQL.
 SQLModel.metadata.naming_convention = {
@@ -128,8 +130,6 @@ def bulk_insert(session: Session, tables: Sequence[tuple[sa.Table, Sequence[dict
         for statement in then:
             session.execute(statement)
         return
-    from psycopg.types.json import Jsonb
-
     raw = session.connection().connection.driver_connection
     assert isinstance(raw, psycopg.Connection)
     small: list[tuple[str, Sequence[Any]]] = []
@@ -138,11 +138,7 @@ def bulk_insert(session: Session, tables: Sequence[tuple[sa.Table, Sequence[dict
             if not rows:
                 continue
             columns = list(table.columns)
-            json_columns = {c.key for c in columns if isinstance(c.type, sa.JSON)}
-            values = (
-                [Jsonb(row.get(c.key)) if c.key in json_columns and row.get(c.key) is not None else row.get(c.key) for c in columns]
-                for row in rows
-            )
+            values = _cells(rows, [c.key for c in columns], [i for i, c in enumerate(columns) if isinstance(c.type, sa.JSON)])
             names = ", ".join(f'"{c.name}"' for c in columns)
             if len(rows) >= _PIPELINED_ROWS:
                 with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
@@ -159,6 +155,17 @@ def bulk_insert(session: Session, tables: Sequence[tuple[sa.Table, Sequence[dict
             with raw.pipeline():
                 for sql_text, params in small:
                     cursor.executemany(sql_text, params)
+
+
+def _cells(rows: Sequence[dict[str, Any]], keys: list[str], json_positions: list[int]) -> Iterator[list[Any]]:
+    from psycopg.types.json import Jsonb
+
+    for row in rows:
+        cells = [row.get(key) for key in keys]
+        for i in json_positions:
+            if cells[i] is not None:
+                cells[i] = Jsonb(cells[i], exact_json.canonical)
+        yield cells
 
 
 # Keys per statement: SQLite binds one variable per key (its limit is 32,766; small chunks keep

@@ -1,4 +1,5 @@
-"""JSON text to Python with every number exactly as written: money never passes through a float.
+"""JSON text to Python with every number exactly as written: money never passes through a float;
+and Python to the one canonical JSON text that hashes are made of.
 
 `json.loads` turns 12345678901234567.89 into the float 1.2345678901234568e16 and 1.5e-400 into
 0.0 before any validator sees it; here a number with a fraction or an exponent becomes the
@@ -11,6 +12,8 @@ import json
 import sys
 from decimal import Decimal
 from typing import Any
+
+import orjson
 
 
 class UnreadableJson(ValueError):
@@ -46,3 +49,16 @@ def unreadable(exc: BaseException, *, what: str = "body") -> str | None:
     if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
         return f"{what} holds an integer of more than {sys.get_int_max_str_digits()} digits"
     return None
+
+
+def canonical(value: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8 as is: `json.dumps(value, sort_keys=True, separators=(",",
+    ":"), ensure_ascii=False)`, the form every stored hash was made with, written by orjson
+    (a tenth of the time: each appended event is written three times). orjson refuses what it
+    cannot write the same way (integers past 64 bits, unpaired surrogates): those go to the json
+    module. Canonical bodies hold no binary floats (amounts are decimal strings), the one thing
+    the two spell differently (1e+16 and 1e16)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from typing import Any
 
+from ledger import exact_json
 from ledger.events.schemas import Event
 
 
@@ -25,20 +25,15 @@ def stored_body(*, type: str, occurred_on: dt.date, source: str | None, data: di
 
 def same_body(first: dict[str, Any], second: dict[str, Any]) -> bool:
     # Compared as canonical text, not as dicts: Python finds True == 1 and 1 == 1.0, the hash does not.
-    return _dumps(first) == _dumps(second)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return exact_json.canonical(first) == exact_json.canonical(second)
 
 
 def body_hash(body: dict[str, Any]) -> str:
-    return hashlib.sha256(_dumps(body).encode()).hexdigest()
+    return hashlib.sha256(exact_json.canonical(body)).hexdigest()
 
 
 def chain_hash(prev_hash: str, *, seq: int, event_id: str, recorded_at: str, body_hash: str) -> str:
-    material = _dumps([prev_hash, seq, event_id, recorded_at, body_hash])
-    return hashlib.sha256(material.encode()).hexdigest()
+    return hashlib.sha256(exact_json.canonical([prev_hash, seq, event_id, recorded_at, body_hash])).hexdigest()
 
 
 GENESIS_HASH = "0" * 64

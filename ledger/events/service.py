@@ -17,7 +17,7 @@ from ledger.errors import Conflict, ErrorItem, InvalidEvent, LedgerError, NotFou
 from ledger.events import canonical
 from ledger.events.models import EventActor, EventRow, LedgerHead, Retraction
 from ledger.events.refs import references
-from ledger.events.schemas import Event, EventRetracted
+from ledger.events.schemas import ActorRegistered, Event, EventRetracted
 from ledger.events.values import ref_id
 from ledger.projections import apply as projections_apply
 from ledger.projections import rules
@@ -69,7 +69,7 @@ def append(
     last_seq, last_hash = head.last_seq, head.last_hash
     recorded_iso = recorded_at.isoformat()
     state = LedgerState(session)
-    state.prefetch(ref_id(r.ref) for e in events for r in references(e))
+    state.prefetch([ref_id(r.ref) for e in events for r in references(e)] + [e.data.id for e in events if isinstance(e, ActorRegistered)])
     state.prefetch_targets(str(e.data.event_id) for e in events if isinstance(e, EventRetracted))
 
     for index, event in enumerate(events):
