@@ -382,8 +382,13 @@ def _print_summary(settings: Settings) -> None:
 
 
 def main() -> None:  # pragma: no cover - console entry
+    """The `loopledger` command: a process of its own, so the collector is set for bulk work
+    (ledger.runtime); tests run `app` in their own process and keep Python's defaults."""
+    from ledger import runtime
+
+    runtime.settle_heap()
     sys.exit(app())
 
 
 if __name__ == "__main__":
-    app()
+    main()
