@@ -17,10 +17,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
-from sqlmodel import col
 
 from ledger.actors.models import Actor
-from ledger.db import unit_of_work
+from ledger.db import KeySet, unit_of_work
 from ledger.errors import Conflict, InvalidEvent, LedgerError
 from ledger.events import canonical
 from ledger.events import service as events_service
@@ -286,12 +285,12 @@ class EventWriter:
 def _stored(session: Session, ids: list[str]) -> dict[str, tuple[int, str, bool]]:
     """event_id -> (seq, body_hash, retracted) for the ids already in the log."""
     out: dict[str, tuple[int, str, bool]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    keys = KeySet(session)
+    for chunk in keys.chunks(ids):
         rows = session.execute(
             sa.select(EventRow.event_id, EventRow.seq, EventRow.body_hash, Retraction.retraction_seq)
             .outerjoin(Retraction, Retraction.target_seq == EventRow.seq)
-            .where(col(EventRow.event_id).in_(chunk))
+            .where(keys.has(EventRow.event_id, chunk))
         )
         for event_key, seq, digest, retraction_seq in rows:
             out[event_key] = (seq, digest, retraction_seq is not None)
@@ -301,8 +300,9 @@ def _stored(session: Session, ids: list[str]) -> dict[str, tuple[int, str, bool]
 def known_actors(session: Session, ids: list[str]) -> set[str]:
     """The ids of these actors the ledger holds (registered and not retracted)."""
     out: set[str] = set()
-    for start in range(0, len(ids), 500):
-        out.update(session.scalars(sa.select(Actor.id).where(col(Actor.id).in_(ids[start : start + 500]))))
+    keys = KeySet(session)
+    for chunk in keys.chunks(ids):
+        out.update(session.scalars(sa.select(Actor.id).where(keys.has(Actor.id, chunk))))
     return out
 
 
