@@ -6,7 +6,7 @@ rewrite), so a seq once written never disappears and the key guarded nothing; bu
 checked it row by row, a look-up and a lock of the event row for each of the ~6 rows an event
 writes: 47 of the 128 microseconds per event that a 1,000-event batch spent writing its rows.
 The rows are written only by the append (and rebuild) path, with the seq of an event written in
-the same transaction; `loopledger verify` checks the projections against a replay of the log.
+the same transaction; `loopledger rebuild` recreates all of them from the log.
 The retraction table keeps its keys: it is written once per retraction.
 
 Revision ID: 0008
