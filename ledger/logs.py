@@ -1,4 +1,5 @@
-"""JSON log lines on stderr for every process (API, worker, beat), stdlib loggers included.
+"""Log lines on stderr for every process (API, worker, beat), stdlib loggers included: JSON, or
+aligned and coloured for a person when stderr is a terminal (`make demo`, a command run by hand).
 
 structlog renders every record, including those of uvicorn, Celery and this project's
 `logging.getLogger(__name__)` loggers, through one ProcessorFormatter on the root logger. Values
@@ -54,9 +55,18 @@ class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+def _rendering(stream: TextIO) -> list[Processor]:
+    """A person at a terminal reads aligned, coloured lines with readable tracebacks; anything
+    else (a file, a pipe, a log collector) gets one JSON object per line."""
+    if stream.isatty():
+        return [structlog.dev.ConsoleRenderer()]
+    return [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
+
+
 def configure_logging(level: str = "info") -> None:
-    """JSON lines on stderr at `level` (the `log_level` setting); calling it again replaces its
-    handler, and handlers others put on the root logger (pytest's) are left in place."""
+    """Lines on stderr at `level` (the `log_level` setting): JSON, one object per line, unless
+    stderr is a terminal, where structlog's console renderer writes them for reading. Calling it
+    again replaces its handler; handlers others put on the root logger (pytest's) stay."""
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -72,11 +82,7 @@ def configure_logging(level: str = "info") -> None:
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
-        ],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *_rendering(sys.stderr)],
     )
     handler = _Stderr()
     handler.set_name(_HANDLER_NAME)
