@@ -38,5 +38,3 @@ def test_large_answers_are_gzipped_for_clients_that_accept_it(client: TestClient
 
 def test_small_answers_are_not_compressed(client: TestClient) -> None:
     assert "content-encoding" not in client.get("/healthz", headers={"Accept-Encoding": "gzip"}).headers
-
-
