@@ -6,8 +6,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
-from fastapi.routing import APIRoute
 
+from api.security import AuthFirstRoute
 from ledger import exact_json
 
 
@@ -20,7 +20,7 @@ class _ExactJsonRequest(Request):
         return self._json
 
 
-class ExactJsonRoute(APIRoute):
+class ExactJsonRoute(AuthFirstRoute):
     """A route whose JSON body keeps every number as written (Decimal for fractions and exponents)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Query
 
 from api.deps import SnapshotDep
 from api.schemas import PROBLEM_RESPONSES, ActorPublic, ActorsPublic
-from api.security import AUTH_RESPONSES, READ
+from api.security import AUTH_RESPONSES, READ, AuthFirstRoute
 from ledger.actors import service as actors_service
 from ledger.events.values import ACTOR_ID_PATTERN, OrgKind
 from ledger.regions import service as regions_service
 from ledger.regions.schemas import SLUG_PATTERN
 
-router = APIRouter(prefix="/v1/actors", tags=["actors"], dependencies=[READ], responses=AUTH_RESPONSES)
+router = APIRouter(prefix="/v1/actors", tags=["actors"], dependencies=[READ], responses=AUTH_RESPONSES, route_class=AuthFirstRoute)
 
 
 @router.get("", response_model=ActorsPublic, responses=PROBLEM_RESPONSES)

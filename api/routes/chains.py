@@ -9,14 +9,14 @@ from fastapi import APIRouter, Depends, Query, Response
 from api.deps import DeadlineDep, SnapshotDep
 from api.encoding import json_response
 from api.schemas import OVERLOADED, PROBLEM_RESPONSES, LineagePublic, RecyclingPublic
-from api.security import AUTH_RESPONSES, READ
+from api.security import AUTH_RESPONSES, READ, AuthFirstRoute
 from ledger.chains import pages
 from ledger.chains import service as chains_service
 from ledger.chains.dates import MAX_WINDOW_YEARS
 from ledger.chains.schemas import ChainHops, ChainPage
 from ledger.regions.schemas import SLUG_PATTERN
 
-router = APIRouter(prefix="/v1", tags=["chains"], dependencies=[READ], responses=AUTH_RESPONSES)
+router = APIRouter(prefix="/v1", tags=["chains"], dependencies=[READ], responses=AUTH_RESPONSES, route_class=AuthFirstRoute)
 
 WindowYears = Annotated[int, Query(ge=1, le=MAX_WINDOW_YEARS, description="reinvestment window W in calendar years")]
 MaxDepth = Annotated[int | None, Query(ge=1, le=100, description="stop after this many generations")]

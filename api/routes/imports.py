@@ -17,14 +17,14 @@ from starlette.datastructures import UploadFile
 from api.deps import SnapshotDep
 from api.problems import problem
 from api.schemas import PROBLEM_RESPONSES, ProblemItem, TaskQueuedPublic, problem_doc
-from api.security import ADMIN, AUTH_RESPONSES
+from api.security import ADMIN, AUTH_RESPONSES, AuthFirstRoute
 from ledger.errors import InvalidEvent
 from ledger.events.values import control_character, plain_line
 from ledger.importers import sources
 from ledger.importers.config import ImportSettings
 from ledger.tasks import service as tasks_service
 
-router = APIRouter(prefix="/v1", tags=["imports"], dependencies=[ADMIN], responses=AUTH_RESPONSES)
+router = APIRouter(prefix="/v1", tags=["imports"], dependencies=[ADMIN], responses=AUTH_RESPONSES, route_class=AuthFirstRoute)
 
 _UPLOAD_CHUNK = 1 << 20
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, Response
 from api.deps import DeadlineDep, SessionDep, SnapshotDep
 from api.params import Instant
 from api.schemas import PROBLEM_RESPONSES, ComparePublic, MetricSeriesPublic, MetricSetPublic, RegionPublic, RegionsPublic
-from api.security import ADMIN, AUTH_RESPONSES, READ
+from api.security import ADMIN, AUTH_RESPONSES, READ, AuthFirstRoute
 from ledger.chains.dates import MAX_WINDOW_YEARS
 from ledger.db import aware
 from ledger.errors import InvalidEvent
@@ -20,7 +20,7 @@ from ledger.metrics import service as metrics_service
 from ledger.regions import service as regions_service
 from ledger.regions.schemas import SLUG_PATTERN, RegionDefinition
 
-router = APIRouter(prefix="/v1/regions", tags=["regions"], responses=AUTH_RESPONSES)
+router = APIRouter(prefix="/v1/regions", tags=["regions"], responses=AUTH_RESPONSES, route_class=AuthFirstRoute)
 
 Slug = Annotated[str, Path(pattern=SLUG_PATTERN)]
 
@@ -99,7 +99,7 @@ def get_metric_series(
     return metrics_service.series(factory, slug=slug, from_year=from_year, to_year=to_year, window_years=window_years, as_of=aware(as_of))
 
 
-compare_router = APIRouter(prefix="/v1", tags=["regions"], dependencies=[READ], responses=AUTH_RESPONSES)
+compare_router = APIRouter(prefix="/v1", tags=["regions"], dependencies=[READ], responses=AUTH_RESPONSES, route_class=AuthFirstRoute)
 
 
 @compare_router.get("/compare", response_model=ComparePublic, responses=PROBLEM_RESPONSES)

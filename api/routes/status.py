@@ -8,11 +8,11 @@ from fastapi import APIRouter
 
 from api.deps import SnapshotDep
 from api.schemas import StatusPublic
-from api.security import AUTH_RESPONSES, READ
+from api.security import AUTH_RESPONSES, READ, AuthFirstRoute
 from ledger.chains import maintain
 from ledger.events import service as events_service
 
-router = APIRouter(prefix="/v1", tags=["health"], dependencies=[READ], responses=AUTH_RESPONSES)
+router = APIRouter(prefix="/v1", tags=["health"], dependencies=[READ], responses=AUTH_RESPONSES, route_class=AuthFirstRoute)
 
 
 @router.get("/status", response_model=StatusPublic)

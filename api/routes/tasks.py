@@ -11,12 +11,12 @@ from pydantic import BaseModel, Field
 from api.deps import SessionDep, SnapshotDep
 from api.problems import problem
 from api.schemas import PROBLEM_RESPONSES, TaskPublic, TaskQueuedPublic, problem_doc
-from api.security import ADMIN, AUTH_RESPONSES, READ
+from api.security import ADMIN, AUTH_RESPONSES, READ, AuthFirstRoute
 from ledger.regions import service as regions_service
 from ledger.regions.schemas import SLUG_PATTERN
 from ledger.tasks import service as tasks_service
 
-router = APIRouter(prefix="/v1", tags=["tasks"], responses=AUTH_RESPONSES)
+router = APIRouter(prefix="/v1", tags=["tasks"], responses=AUTH_RESPONSES, route_class=AuthFirstRoute)
 
 
 class RecomputeRequest(BaseModel):

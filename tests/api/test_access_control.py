@@ -56,6 +56,19 @@ def test_every_route_but_health_refuses_a_caller_without_a_key(anonymous: TestCl
         assert response.headers["www-authenticate"] == "Bearer", (method, path)
 
 
+def test_the_key_is_checked_before_the_body_and_the_parameters(anonymous: TestClient, settings: Settings) -> None:
+    """A caller without a key hears 401, not what is wrong with a request it may not make; with a
+    key the same requests answer 422 as before."""
+    for method, path in _protected_operations(anonymous):
+        concrete = re.sub(r"\{[^}]+\}", "x", path)
+        broken = anonymous.request(method, concrete, content=b"{not json", headers={"Content-Type": "application/json"})
+        _problem(broken, 401)
+        _problem(anonymous.get(concrete, params={"limit": "many", "max_depth": "deep"}) if method == "GET" else broken, 401)
+    keyed = authorized(anonymous, grant(settings.database_url))
+    assert keyed.post("/v1/events/batch", content=b"{not json", headers={"Content-Type": "application/json"}).status_code == 422
+    assert keyed.get("/v1/events", params={"limit": "many"}).status_code == 422
+
+
 def test_health_stays_open(anonymous: TestClient) -> None:
     assert anonymous.get("/healthz").status_code == 200
 
