@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import AfterValidator, BaseModel, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import UploadFile
 
 from api.deps import SnapshotDep
@@ -19,6 +19,7 @@ from api.problems import problem
 from api.schemas import PROBLEM_RESPONSES, ProblemItem, TaskQueuedPublic, problem_doc
 from api.security import ADMIN, AUTH_RESPONSES, AuthFirstRoute
 from ledger.errors import InvalidEvent
+from ledger.events.invalid import error_items
 from ledger.events.values import control_character, plain_line
 from ledger.importers import sources
 from ledger.importers.config import ImportSettings
@@ -30,6 +31,9 @@ _UPLOAD_CHUNK = 1 << 20
 
 
 class ImportRequest(BaseModel):
+    # Unknown fields are refused, as in event bodies: a misspelt field is not silently dropped.
+    model_config = ConfigDict(extra="forbid")
+
     path: Annotated[
         str, Field(min_length=1, max_length=4096, description="export directory or .zip on the server"), AfterValidator(plain_line)
     ]
@@ -82,8 +86,9 @@ async def post_import(request: Request) -> JSONResponse:
         try:
             body = ImportRequest.model_validate_json(await request.body())
         except ValidationError as exc:
-            first = exc.errors()[0]
-            return _invalid([str(p) for p in first["loc"]] or ["path"], str(first["msg"]))
+            # Every problem, each located ("path"; "<body>" when the JSON itself is broken) and
+            # worded as the event routes word theirs.
+            return problem(422, "Invalid request", [ProblemItem(loc=list(e.loc), msg=e.msg) for e in error_items(exc.errors())])
         root = ImportSettings().import_root
         if root is None:
             return problem(

@@ -107,6 +107,18 @@ def test_bad_requests_are_problems(client: TestClient, kwargs: dict[str, Any], s
     assert fragment in response.text
 
 
+def test_every_problem_of_a_json_request_is_named_in_plain_words(client: TestClient) -> None:
+    response = client.post("/v1/imports", json={"path": "/tmp/a\u0007b", "dir": "/tmp"})
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert [e["loc"] for e in errors] == [["path"], ["dir"]]
+    assert errors[0]["msg"].startswith("contains a control character")
+    assert not any(e["msg"].startswith("Value error") for e in errors)
+    broken = client.post("/v1/imports", content=b'{"path": ', headers={"content-type": "application/json"})
+    assert broken.status_code == 422
+    assert broken.json()["errors"][0]["msg"].startswith("body is not valid JSON")
+
+
 def test_no_rejects_for_an_unknown_task(client: TestClient) -> None:
     assert client.get("/v1/imports/00000000-0000-0000-0000-000000000000/rejects").status_code == 404
 
