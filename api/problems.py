@@ -79,8 +79,22 @@ def _problems_in_their_media_type(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+_LOGGED = "_loopledger_logged"
+
+
+class _LoggedOnce(logging.Filter):
+    """Drops the server's own report of an exception this app has already logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not getattr(exc, _LOGGED, False)
+
+
 def install(app: FastAPI) -> None:
     _problems_in_their_media_type(app)
+    server_log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _LoggedOnce) for f in server_log.filters):
+        server_log.addFilter(_LoggedOnce())
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -111,8 +125,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # Starlette re-raises after answering, so the server logs it too; this line names the request.
+        # This line names the request. Starlette re-raises after answering and uvicorn would log
+        # the same traceback again: its line is dropped (_LoggedOnce).
         log.error("unhandled %s answering %s %s", type(exc).__name__, request.method, request.url.path, exc_info=exc)
+        setattr(exc, _LOGGED, True)
         msg = "the server failed to answer; the failure is logged"
         return problem(500, "Internal server error", [ProblemItem(loc=[], msg=msg)], detail=msg)
 
