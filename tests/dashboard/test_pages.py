@@ -107,6 +107,16 @@ def test_page_renders_from_the_api_without_errors_and_stays_local(visit: Visit, 
         assert visit.page.locator("#results tbody a[href='/lineage/dj:kribb']").count() == 1
 
 
+def test_the_firm_page_of_a_person_says_it_is_not_a_firm(visit: Visit, server: Server) -> None:
+    assert_ready(visit, open_page(visit, server.base, f"/firms/{ACTOR}", key=server.key))
+    assert visit.errors == []
+    assert "is a person, not a firm" in (visit.page.locator("#facts").text_content() or "")
+    assert visit.page.locator("#chain-part").is_hidden()
+    assert visit.page.locator(f"#links a[href='/actors/{ACTOR}']").count() == 1
+    # No chain was asked for.
+    assert not [r.url for r in visit.requests if "/v1/chains/" in r.url]
+
+
 def test_firm_graph_is_the_chain_and_a_click_opens_that_firm(visit: Visit, server: Server) -> None:
     down, up = chain(server, FIRM, "downstream"), chain(server, FIRM, "upstream")
     assert down["firms"] and up["firms"], f"{FIRM} should have firms both ways in the scenario"

@@ -58,6 +58,17 @@
     return items.sort((a, b) => a.on.localeCompare(b.on));
   }
 
+  // A person or an investor has no chain of its own: say so and point to the pages it has.
+  function showNotAFirm(profile) {
+    const name = profile.name || profile.id;
+    document.title = `${name} · loopledger`;
+    $("title").textContent = name;
+    const what = profile.type === "person" ? "a person" : `an organization of kind ${profile.kind}`;
+    $("facts").textContent = `${profile.id} is ${what}, not a firm: recycling chains start at founded firms (startups).`;
+    clear($("links")).append(link(LL.actorUrl(id), "its recycling as an actor"), link(LL.lineageUrl(id), "firms founded by its alumni"));
+    $("chain-part").hidden = true;
+  }
+
   function showProfile(profile) {
     const name = profile.name || profile.id;
     document.title = `${name} · loopledger`;
@@ -218,8 +229,12 @@
     const q = LL.query();
     const params = { max_depth: q.get("max_depth") || DEFAULT_DEPTH, window_years: q.get("window_years") || document.body.dataset.defaultWindow };
     LL.fillForm({ "max-depth": params.max_depth, window: params.window_years });
-    const [profile, down, up, downHops, upHops] = await Promise.all([
-      api(`/v1/actors/${LL.encodeId(id)}`),
+    const profile = await api(`/v1/actors/${LL.encodeId(id)}`);
+    if (profile.kind !== "startup") {
+      showNotAFirm(profile);
+      return;
+    }
+    const [down, up, downHops, upHops] = await Promise.all([
       api(chainPath, { ...params, direction: "downstream", limit: CHAIN_PAGE }),
       api(chainPath, { ...params, direction: "upstream", limit: CHAIN_PAGE }),
       api(`${chainPath}/hops`, { ...params, direction: "downstream", limit: HOPS_PAGE }),
