@@ -66,7 +66,7 @@ def _page(request: Request, page: str, *, title: str, charts: bool = True, **dat
 @router.get("/")
 def home(request: Request) -> HTMLResponse:
     """Regions, search and links to every page."""
-    return _page(request, "home", title="Regions", charts=False)
+    return _page(request, "home", title="Regions")
 
 
 @router.get("/regions/{slug}")

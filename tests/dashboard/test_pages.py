@@ -27,8 +27,8 @@ ORG = "dj:kribb"  # KRIBB and the firms its alumni founded
 CHAIN_DEPTH = 3  # what the firm page asks for by default
 
 PAGES = [
-    pytest.param("/", "home", False, id="home"),
-    pytest.param("/?q=kribb", "search", False, id="search"),
+    pytest.param("/", "home", True, id="home"),
+    pytest.param("/?q=kribb", "search", True, id="search"),
     pytest.param("/regions/daejeon", "region", True, id="region"),
     pytest.param("/compare?regions=daejeon,bhcr,seoul", "compare", True, id="compare"),
     pytest.param("/network", "network", True, id="network"),

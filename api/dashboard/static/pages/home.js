@@ -6,16 +6,45 @@
   const q = (LL.query().get("q") || "").trim();
   let cursor = null;
 
+  // The main question on arrival: how does each region's loop do? The last 20 whole years,
+  // served from the stored yearly parts.
+  const YEARS = 20;
+
   async function showRegions() {
     const { regions } = await api("/v1/regions");
-    const list = clear($("regions"));
-    if (!regions.length) list.append(el("li", { class: "muted" }, "No region is defined yet (PUT /v1/regions/{slug})."));
-    for (const region of regions) {
-      list.append(
-        el("li", {},
-          el("input", { type: "checkbox", value: region.slug, "aria-label": `compare ${region.name}` }), " ",
-          link(LL.regionUrl(region.slug), region.name), el("span", { class: "muted" }, ` ${region.slug}`)),
+    const tbody = clear($("regions").tBodies[0]);
+    if (!regions.length) {
+      tbody.append(el("tr", {}, el("td", { colspan: 8, class: "muted" }, "No region is defined yet (PUT /v1/regions/{slug}).")));
+      return;
+    }
+    const last = new Date().getFullYear() - 1;
+    const first = last - YEARS + 1;
+    $("headline-period").textContent = `${first}–${last}, window ${document.body.dataset.defaultWindow} years:`;
+    const rows = await Promise.all(regions.map(async (region) => {
+      const [m, series] = await Promise.all([
+        api(`/v1/regions/${encodeURIComponent(region.slug)}/metrics`, { from: `${first}-01-01`, to: `${last}-12-31` }),
+        api(`/v1/regions/${encodeURIComponent(region.slug)}/metrics/series`, { from_year: first, to_year: last }),
+      ]);
+      return { region, m, series };
+    }));
+    for (const { region, m, series } of rows) {
+      const trend = el("div", { class: "chart trend", id: `trend-${region.slug}` });
+      tbody.append(
+        el("tr", {},
+          el("td", {}, el("input", { type: "checkbox", value: region.slug, "aria-label": `compare ${region.name}` })),
+          el("td", {}, link(LL.regionUrl(region.slug), region.name), el("div", { class: "muted" }, region.slug)),
+          el("td", {}, LL.share(m.recycling_rate)), el("td", {}, LL.share(m.local_recycling_rate)),
+          el("td", {}, LL.share(m.local_funding_share)), el("td", {}, String(m.loop_depth ?? LL.DASH)),
+          el("td", {}, `${LL.count(m.hops_in)} / ${LL.count(m.hops_out)}`),
+          el("td", {}, trend)),
       );
+      LL.chart(trend.id, {
+        animation: false, grid: { top: 4, bottom: 4, left: 4, right: 4 },
+        tooltip: { trigger: "axis", valueFormatter: LL.share },
+        xAxis: { type: "category", show: false, data: series.years.map((y) => y.from.slice(0, 4)) },
+        yAxis: { type: "value", show: false, min: 0, max: 1 },
+        series: [{ name: "recycling rate", type: "line", symbolSize: 3, connectNulls: false, data: series.years.map((y) => y.recycling_rate) }],
+      });
     }
   }
 
