@@ -36,6 +36,7 @@ _STAGES = {
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
+    parquet = "parquet"
 
 
 def _factory(settings: Settings) -> sessionmaker[Session]:
@@ -155,10 +156,10 @@ def import_events_command(
 def export(
     directory: Annotated[Path, typer.Argument(file_okay=False, help="directory to write into (created if missing)")],
     format: Annotated[
-        ExportFormat, typer.Option("--format", help="jsonl: the replayable event log; csv: analyst tables")
+        ExportFormat, typer.Option("--format", help="jsonl: the replayable event log; csv or parquet: analyst tables")
     ] = ExportFormat.jsonl,
 ) -> None:
-    """Export the event log (jsonl, replayable) or firms, rounds, exits, hops and metrics (csv)."""
+    """Export the event log (jsonl, replayable) or firms, rounds, exits, hops and metrics (csv, parquet)."""
     from ledger.importers import eventlog, tables
 
     factory = _factory(Settings())
@@ -167,6 +168,6 @@ def export(
         console.print(f"wrote {done.events} events to {done.events_path} and {done.regions} regions to {done.regions_path}")
         console.print(f"replay with: loopledger import events {done.events_path} --regions {done.regions_path}")
         return
-    written = tables.export_csv(factory, directory)
+    written = tables.export_tables(factory, directory, format=format.value)
     for name, rows in written.rows.items():
         console.print(f"wrote {directory / name}: {rows} rows")

@@ -1,9 +1,11 @@
-"""Analyst-friendly CSV export: firms, rounds, round investors, exits, hops, metric parts.
+"""Analyst-friendly tables, as CSV or Parquet: firms, rounds, round investors, exits, hops,
+metric parts.
 
-Each file has a header row, one row per fact, ids and names side by side, dates as ISO text and
-amounts as plain decimals with their currency (the `_usd` columns are the USD values given in the
-events, empty when none was given). Retracted events are not in the projections, so not here.
-Everything is read from one consistent snapshot, in chunks (bounded memory).
+Each table has one row per fact, ids and names side by side, amounts with their currency (the
+`_usd` columns are the USD values given in the events, empty when none was given). In CSV dates
+are ISO text and amounts plain decimals; in Parquet they keep their types (date, decimal,
+boolean, integer), what pandas and Polars read without parsing. Retracted events are not in the
+projections, so not here. Everything is read from one consistent snapshot, in chunks.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import sqlalchemy as sa
 from more_itertools import chunked
 from sqlalchemy.orm import Session, sessionmaker
@@ -53,7 +56,27 @@ def _cell(value: Any) -> Any:
     return value
 
 
+# Rows per Parquet frame built at a time (hops run to millions at 1M events).
+_FRAME_ROWS = 200_000
+
+
+def _write_parquet(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    def typed(value: Any) -> Any:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, dict | list) else value
+
+    frames = [
+        pl.DataFrame([[typed(v) for v in row] for row in chunk], schema=list(header), orient="row", infer_schema_length=None)
+        for chunk in chunked(rows, _FRAME_ROWS)
+    ]
+    # A chunk whose column is all empty infers Null; vertical_relaxed gives each column one type.
+    table = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame(schema=list(header))
+    table.write_parquet(path)
+    return table.height
+
+
 def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    if path.suffix == ".parquet":
+        return _write_parquet(path, header, rows)
     count = 0
     with path.open("w", encoding="utf-8", newline="") as stream:
         out = csv.writer(stream)
@@ -249,16 +272,23 @@ def _parts(session: Session) -> tuple[list[str], list[list[Any]]]:
     return header, [[*(getattr(r, c) for c in PART_COLUMNS), *(v.get(k) for k in metrics)] for r, v in zip(rows, values, strict=True)]
 
 
-def export_csv(factory: sessionmaker[Session], directory: Path) -> TablesExported:
-    """Write firms.csv, rounds.csv, round_investors.csv, exits.csv, hops.csv (W = 10) and metric_parts.csv."""
+def export_tables(factory: sessionmaker[Session], directory: Path, *, format: str = "csv") -> TablesExported:
+    """Write firms, rounds, round_investors, exits, hops (W = 10) and metric_parts, each as
+    `<name>.csv` or `<name>.parquet` (`format`)."""
+    if format not in ("csv", "parquet"):
+        raise ValueError(f"unknown table format {format!r}: csv or parquet")
     directory.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
+
+    def write(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        counts[f"{name}.{format}"] = _write(directory / f"{name}.{format}", header, rows)
+
     with read_snapshot(factory) as session:
-        counts["firms.csv"] = _write(directory / "firms.csv", FIRM_HEADER, _firms(session))
-        counts["rounds.csv"] = _write(directory / "rounds.csv", ROUND_HEADER, _rounds(session))
-        counts["round_investors.csv"] = _write(directory / "round_investors.csv", ROUND_INVESTOR_HEADER, _round_investors(session))
-        counts["exits.csv"] = _write(directory / "exits.csv", EXIT_HEADER, _exits(session))
-        counts["hops.csv"] = _write(directory / "hops.csv", HOP_HEADER, _hops(session, HOPS_WINDOW_YEARS))
+        write("firms", FIRM_HEADER, _firms(session))
+        write("rounds", ROUND_HEADER, _rounds(session))
+        write("round_investors", ROUND_INVESTOR_HEADER, _round_investors(session))
+        write("exits", EXIT_HEADER, _exits(session))
+        write("hops", HOP_HEADER, _hops(session, HOPS_WINDOW_YEARS))
         header, part_rows = _parts(session)
-        counts["metric_parts.csv"] = _write(directory / "metric_parts.csv", header, part_rows)
+        write("metric_parts", header, part_rows)
     return TablesExported(str(directory), counts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -94,3 +95,21 @@ def test_export_csv_writes_the_tables(cli_db: Path, tmp_path: Path) -> None:
     names = {p.name for p in (tmp_path / "csv").iterdir()}
     assert names == {"firms.csv", "rounds.csv", "round_investors.csv", "exits.csv", "hops.csv", "metric_parts.csv"}
     assert "firms.csv: 10 rows" in _one_line(result.output)  # o-nowhere (no country) and o-ghost (no name) too
+
+
+def test_export_parquet_holds_the_csv_tables_with_their_types(cli_db: Path, tmp_path: Path) -> None:
+    assert CliRunner().invoke(cli_app, ["import", "crunchbase", str(BULK)]).exit_code == 0
+    for kind in ("csv", "parquet"):
+        result = CliRunner().invoke(cli_app, ["export", "--format", kind, str(tmp_path / kind)])
+        assert result.exit_code == 0, result.output
+    for name in ("firms", "rounds", "round_investors", "exits", "hops", "metric_parts"):
+        typed = pl.read_parquet(tmp_path / "parquet" / f"{name}.parquet")
+        text = pl.read_csv(tmp_path / "csv" / f"{name}.csv", infer_schema=False)
+        assert typed.columns == text.columns, name
+        assert typed.height == text.height, name
+    rounds = pl.read_parquet(tmp_path / "parquet" / "rounds.parquet")
+    assert rounds.schema["occurred_on"] == pl.Date
+    assert isinstance(rounds.schema["amount"], pl.Decimal)
+    # The same amounts as the CSV's plain decimals, exactly.
+    csv_amounts = pl.read_csv(tmp_path / "csv" / "rounds.csv", infer_schema=False)["amount"].to_list()
+    assert [None if a is None else format(a.normalize(), "f") for a in rounds["amount"].to_list()] == csv_amounts

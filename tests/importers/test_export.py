@@ -134,7 +134,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 def test_csv_export_headers_and_row_counts(source_ledger: sessionmaker[Session], tmp_path: Path) -> None:
     stored = sum(metrics_service.refresh(source_ledger, slugs=["us"]).values())  # the workers' yearly parts
-    written = tables.export_csv(source_ledger, tmp_path / "csv")
+    written = tables.export_tables(source_ledger, tmp_path / "csv")
     counts = {
         name: len(rows)
         for name, rows in _state(source_ledger, (m.FirmFounding, m.FundingRound, m.RoundInvestor, m.FirmExit, MetricPart)).items()
