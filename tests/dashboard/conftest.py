@@ -12,18 +12,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import uvicorn
 
-from api.app import create_app
 from ledger import migrate
 from ledger.chains import maintain
 from ledger.config import Settings
@@ -32,6 +27,7 @@ from ledger.keys.service import Scope
 from ledger.loading import load_path
 from ledger.metrics import service as metrics_service
 from tests.conftest import IN_CI, ROOT, grant
+from tests.servers import serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
@@ -92,35 +88,6 @@ def seeded_database(directory: Path) -> str:
     finally:
         engine.dispose()
     return url
-
-
-@dataclass
-class Running:
-    server: uvicorn.Server
-    thread: threading.Thread
-    base: str
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
-
-
-def serve(settings: Settings) -> Running:
-    """The real app under uvicorn in a thread, on a port the OS chose (bound before starting, so
-    no other process can take it in between)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), log_config=None, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn-{port}", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the dashboard test server did not start")
-        time.sleep(0.02)
-    return Running(server, thread, f"http://127.0.0.1:{port}")
 
 
 @pytest.fixture(scope="module")

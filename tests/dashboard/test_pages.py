@@ -18,7 +18,8 @@ from ledger.config import Settings
 from ledger.db import create_db_engine, make_session_factory, unit_of_work
 from ledger.regions import service as regions_service
 from ledger.regions.schemas import RegionDefinition
-from tests.dashboard.conftest import Server, Visit, serve
+from tests.dashboard.conftest import Server, Visit
+from tests.servers import serve
 
 # Subjects from the scenarios (examples/daejeon.json, examples/bhcr.json).
 FIRM = "bhcr:severn-protein"  # firms both upstream and downstream within three generations
