@@ -34,9 +34,14 @@ def main() -> None:
     soaking.add_argument("--rate", type=float, default=20.0, help="operations per second offered")
     soaking.add_argument("--seed-events", type=int, default=10_000, help="size of the ledger loaded first")
     soaking.add_argument("--clients", type=int, default=16, help="client threads sharing the schedule")
+    soaking.add_argument(
+        "--fixed-size",
+        action="store_true",
+        help="writes only replay seeded events: the ledger stays as loaded",
+    )
     args = parser.parse_args()
     if args.command == "soak":
-        figures = soak.soak(args.minutes, rate=args.rate, seed_events=args.seed_events, clients=args.clients)
+        figures = soak.soak(args.minutes, rate=args.rate, seed_events=args.seed_events, clients=args.clients, fixed_size=args.fixed_size)
         if figures["errors"] or not figures["verify_ok"]:
             raise SystemExit(f"{figures['errors']} errors; verify: {figures['verify']}")
         return

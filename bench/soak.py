@@ -1,6 +1,6 @@
 """The soak: the stack under a steady mixed load for a while, watching errors, latency and memory.
 
-    python -m bench soak --minutes 10 [--rate 20] [--seed-events 10000]
+    python -m bench soak --minutes 10 [--rate 20] [--seed-events 10000] [--fixed-size]
 
 Starts the stack as `python -m bench run` does (bench/harness.py: a fresh PostgreSQL database,
 Redis, `loopledger serve --workers 2`, a worker with 2 processes and beat), loads a seeded
@@ -9,7 +9,9 @@ batches, identical replays of acknowledged events) and reads (chains, metric set
 log, actors). The schedule is open-loop: operation i is due at start + i / rate whatever the
 answers before it took, so a slow stack shows as latency and lateness, not as a lower load.
 Every 30 s the resident memory of the API's and the worker's process groups and the worker's
-lag are sampled. At the end the worker must catch up and `loopledger verify` must pass.
+lag are sampled. At the end the worker must catch up and `loopledger verify` must pass. With
+`--fixed-size` nothing new is written (the writes are identical replays of seeded events), so the
+ledger stays the size it was loaded at: memory that still grows is a leak, not the data.
 Figures go to bench/results/<date>-soak.json and are printed as a table. Targets: no errors,
 memory flat.
 """
@@ -40,6 +42,8 @@ SAMPLE_EVERY_SECONDS = 30.0
 BATCH_EVENTS = 25
 # Operations per cycle of the schedule: how the offered load is mixed.
 MIX: dict[str, int] = {"single": 6, "batch": 1, "replay": 2, "chain": 2, "metrics": 3, "events": 3, "actor": 3}
+# The same load on a ledger that does not grow: every write is a replay.
+FIXED_MIX: dict[str, int] = {"single": 0, "batch": 0, "replay": 9, "chain": 2, "metrics": 3, "events": 3, "actor": 3}
 # Dated after the seeded ledger (which ends in 2024) and before today, so always accepted.
 WRITE_DAY = "2025-06-01"
 
@@ -67,7 +71,7 @@ class Recorder:
 class Workload:
     """What each kind of operation sends, built from the seeded ledger."""
 
-    def __init__(self, events: list[dict[str, Any]], regions: list[str], seed: int = 11) -> None:
+    def __init__(self, events: list[dict[str, Any]], regions: list[str], seed: int = 11, *, fixed_size: bool = False) -> None:
         self.rng = random.Random(seed)
         self.rng_lock = threading.Lock()
         closed = {e["data"]["firm"] for e in events if e["type"] == "firm.closed"}
@@ -81,8 +85,9 @@ class Workload:
         self.actors = sorted(set(self.firms[:2000]) | investors)
         self.regions = regions
         self.head = len(events)
-        # Single posts acknowledged so far, with their seq: what replays send again.
-        self.acknowledged: list[tuple[dict[str, Any], int]] = []
+        # Single posts acknowledged so far, with their seq: what replays send again (at a fixed
+        # size, the seeded events, appended in order from seq 1).
+        self.acknowledged: list[tuple[dict[str, Any], int]] = [(e, seq) for seq, e in enumerate(events, start=1)] if fixed_size else []
         self.acknowledged_lock = threading.Lock()
 
     def _pick(self, choices: list[str]) -> str:
@@ -204,16 +209,17 @@ def _lag(client: httpx.Client) -> int | None:
         return None
 
 
-def soak(minutes: float, *, rate: float = 20.0, seed_events: int = 10_000, clients: int = 16) -> dict[str, Any]:
+def soak(minutes: float, *, rate: float = 20.0, seed_events: int = 10_000, clients: int = 16, fixed_size: bool = False) -> dict[str, Any]:
     """Start the stack, load the seed ledger, soak, check the log; returns (and saves) the figures."""
     work = Path(tempfile.mkdtemp(prefix="loopledger-soak-"))
     doc = ledgers.generate(seed_events)
     events, regions = doc["events"], doc["regions"]
     results: dict[str, Any] = {
         "kind": "soak", "minutes": minutes, "rate_per_second": rate, "clients": clients, "seed_events": len(events),
+        "fixed_size": fixed_size,
         "date": dt.date.today().isoformat(), "commit": harness.commit(), "machine": harness.machine(),
     }  # fmt: skip
-    out = harness.ROOT / "bench" / "results" / f"{results['date']}-soak.json"
+    out = harness.ROOT / "bench" / "results" / f"{results['date']}-soak{'-fixed' if fixed_size else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
 
     def save() -> None:
@@ -225,11 +231,12 @@ def soak(minutes: float, *, rate: float = 20.0, seed_events: int = 10_000, clien
             print(f"loading {len(events):,} seed events", flush=True)
             harness.batch_ingest(stack.client, events, regions, lambda _: None)
             harness.caught_up(stack.client)
-            workload = Workload(events, list(regions))
+            workload = Workload(events, list(regions), fixed_size=fixed_size)
             recorder = Recorder()
             samples: list[dict[str, Any]] = []
             print(f"soaking for {minutes} min at {rate} operations/s", flush=True)
-            _run(stack, workload, recorder, samples, minutes=minutes, rate=rate, clients=clients)
+            mix = FIXED_MIX if fixed_size else MIX
+            _run(stack, workload, recorder, samples, minutes=minutes, rate=rate, clients=clients, mix=mix)
             results["operations"] = _figures(recorder)
             results["errors"] = sum(recorder.errors.values())
             results["error_samples"] = recorder.error_samples
@@ -266,8 +273,9 @@ def _run(
     minutes: float,
     rate: float,
     clients: int,
+    mix: dict[str, int],
 ) -> None:
-    cycle = [kind for kind, weight in MIX.items() for _ in range(weight)]
+    cycle = [kind for kind, weight in mix.items() for _ in range(weight)]
     random.Random(5).shuffle(cycle)
     counter = itertools.count()
     counter_lock = threading.Lock()
@@ -365,7 +373,7 @@ def table(r: dict[str, Any]) -> str:
     """The figures of a soak as a plain-text table."""
     lines = [
         f"soak: {r['minutes']} min, {r['rate_per_second']} operations/s offered by {r['clients']} clients, "
-        f"{r['seed_events']:,} seed events ({r['commit']})",
+        f"{r['seed_events']:,} seed events{' (fixed size: writes are replays)' if r.get('fixed_size') else ''} ({r['commit']})",
         f"{'operation':<10}{'count':>8}{'errors':>8}{'p50 ms':>10}{'p99 ms':>10}",
     ]
     for kind, f in r["operations"].items():
