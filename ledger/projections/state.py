@@ -182,10 +182,15 @@ class LedgerState:
         writes, and its actor) to the archive: rows still in the buffer now, rows already written
         at the next flush."""
         actor_id = target.actor_id
+        # Each branch reads the actor first if it is not cached yet: the tables still hold the
+        # target's rows until the flush, and a later read would bring them back.
         if target.type == "actor.registered" and actor_id is not None:
+            self.actor(actor_id)
             self._actors[actor_id] = None
         elif target.type == "firm.founded":
-            self._founded[target.named("firm")] = None  # a firm has one live founding
+            firm = target.named("firm")
+            self.founding(firm)
+            self._founded[firm] = None  # a firm has one live founding
         elif target.type == "firm.closed":
             self._closures_of(target.named("firm")).pop(target.seq, None)
         # Its rows may still be buffered: by this batch, or by a rebuild replaying the log.

@@ -70,6 +70,18 @@ def test_a_stored_founding_retracted_and_founded_again_in_one_batch(session_fact
     assert _rows(session_factory, "firm_founding_retracted", "firm_id", "event_seq", "retraction_seq") == [("kappa", 1, 2)]
 
 
+def test_a_firm_named_after_its_founding_was_retracted_is_not_founded(session_factory: sessionmaker[Session]) -> None:
+    first = _id("first")
+    _append(session_factory, [_founded(first, "2010-01-01", "Daejeon")])
+    headcount = {"type": "headcount.reported", "occurred_on": "2012-06-30", "data": {"firm": "kappa", "employees": 3}}
+    with pytest.raises(InvalidEvent, match=r"has no firm\.founded event"):
+        _append(session_factory, [_retract(first), headcount])
+    # In separate batches the same: the retraction's moves reached the tables.
+    _append(session_factory, [_retract(first)])
+    with pytest.raises(InvalidEvent, match=r"has no firm\.founded event"):
+        _append(session_factory, [headcount])
+
+
 def test_a_retracted_closure_lifts_only_itself(session_factory: sessionmaker[Session]) -> None:
     first_close, second_close = _id("close-1"), _id("close-2")
     closes = [
