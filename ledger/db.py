@@ -15,6 +15,7 @@ import polars as pl
 import psycopg
 import sqlalchemy as sa
 from more_itertools import chunked
+from psycopg.types.json import Jsonb
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect, Engine
@@ -158,8 +159,6 @@ def bulk_insert(session: Session, tables: Sequence[tuple[sa.Table, Sequence[dict
 
 
 def _cells(rows: Sequence[dict[str, Any]], keys: list[str], json_positions: list[int]) -> Iterator[list[Any]]:
-    from psycopg.types.json import Jsonb
-
     for row in rows:
         cells = [row.get(key) for key in keys]
         for i in json_positions:

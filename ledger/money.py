@@ -12,11 +12,11 @@ import numpy.typing as npt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ledger.dates import day_numbers
 from ledger.projections.archive import visible
 from ledger.projections.models import FxRate
 
 Objects = npt.NDArray[np.object_]
-_EPOCH = dt.date(1970, 1, 1)
 
 
 def is_none(values: Objects) -> npt.NDArray[np.bool_]:
@@ -76,7 +76,7 @@ class FxTable:
             if not rows:
                 continue
             at = np.flatnonzero(need & np.asarray(currency == code, dtype=np.bool_))
-            dates = np.array([(r[0] - _EPOCH).days for r in rows], np.int64)  # day numbers, as `days`
+            dates = day_numbers([r[0] for r in rows])
             i = np.searchsorted(dates, days[at], side="right") - 1
             rates = np.empty(len(rows), dtype=object)
             rates[:] = [r[2] for r in rows]

@@ -12,8 +12,8 @@ from api.schemas import OVERLOADED, PROBLEM_RESPONSES, LineagePublic, RecyclingP
 from api.security import AUTH_RESPONSES, READ, AuthFirstRoute
 from ledger.chains import pages
 from ledger.chains import service as chains_service
-from ledger.chains.dates import MAX_WINDOW_YEARS
 from ledger.chains.schemas import ChainHops, ChainPage
+from ledger.dates import MAX_WINDOW_YEARS
 from ledger.regions.schemas import SLUG_PATTERN
 
 router = APIRouter(prefix="/v1", tags=["chains"], dependencies=[READ], responses=AUTH_RESPONSES, route_class=AuthFirstRoute)

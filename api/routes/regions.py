@@ -12,7 +12,7 @@ from api.deps import DeadlineDep, SessionDep, SnapshotDep
 from api.params import Instant
 from api.schemas import PROBLEM_RESPONSES, ComparePublic, MetricSeriesPublic, MetricSetPublic, RegionPublic, RegionsPublic
 from api.security import ADMIN, AUTH_RESPONSES, READ, AuthFirstRoute
-from ledger.chains.dates import MAX_WINDOW_YEARS
+from ledger.dates import MAX_WINDOW_YEARS
 from ledger.db import aware
 from ledger.errors import InvalidEvent
 from ledger.events.values import IsoDate

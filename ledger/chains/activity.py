@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 
 from ledger.chains import liquidity, maintain
 from ledger.chains.amounts import attributed, lp_shares, per_investor
-from ledger.chains.dates import add_years, window_opens
 from ledger.chains.models import LiquidityEvent
+from ledger.dates import add_years, window_opens
 from ledger.db import KeySet
 from ledger.events.service import head_seq
 from ledger.money import FxTable

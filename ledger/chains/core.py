@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 from ledger.actors.models import Actor
 from ledger.chains import liquidity, maintain
 from ledger.chains.activity import MENTOR_ROLES
-from ledger.chains.dates import add_years_days, window_opens_days
 from ledger.chains.models import LiquidityEvent
+from ledger.dates import add_years_days, window_opens_days
 from ledger.db import BulkColumn, DaysSinceEpoch, columns_of
 from ledger.events.models import EventRow, LedgerHead, Retraction
 from ledger.projections import models as m

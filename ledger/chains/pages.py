@@ -26,8 +26,8 @@ from ledger.chains import cores, cursors, frontier
 from ledger.chains import pairs as pairs_
 from ledger.chains.activity import Activity
 from ledger.chains.core import CAPITAL, FUND, I64, KINDS, Bools, Core, head
-from ledger.chains.dates import day_number, from_day_number
 from ledger.chains.schemas import ChainEdge, ChainFirm, ChainGeneration, ChainHop, ChainHops, ChainPage, ChainRoot
+from ledger.dates import day_number, from_day_number
 from ledger.errors import Overloaded
 from ledger.regions import service as regions_service
 

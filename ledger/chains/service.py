@@ -22,7 +22,7 @@ from sqlmodel import col
 from ledger.actors import service as actors_service
 from ledger.chains import cores, cursors, frontier
 from ledger.chains.activity import Activity, Hop, hops_from
-from ledger.chains.dates import add_years
+from ledger.dates import add_years
 from ledger.events.service import head_seq
 from ledger.projections import models as m
 

@@ -69,7 +69,9 @@ def append(
     last_seq, last_hash = head.last_seq, head.last_hash
     recorded_iso = recorded_at.isoformat()
     state = LedgerState(session)
-    state.prefetch([ref_id(r.ref) for e in events for r in references(e)] + [e.data.id for e in events if isinstance(e, ActorRegistered)])
+    # Listed once per event: the prefetch and the rules both walk them.
+    named = [list(references(e)) for e in events]
+    state.prefetch([ref_id(r.ref) for refs in named for r in refs] + [e.data.id for e in events if isinstance(e, ActorRegistered)])
     state.prefetch_targets(str(e.data.event_id) for e in events if isinstance(e, EventRetracted))
 
     for index, event in enumerate(events):
@@ -89,7 +91,7 @@ def append(
         # After a bad event the rest are still checked and applied, so the client sees every
         # problem without follow-on noise; the caller rolls the whole transaction back.
         try:
-            plan = rules.check(state, event, latest_allowed=latest_allowed)
+            plan = rules.check(state, event, latest_allowed=latest_allowed, named=named[index])
         except LedgerError as exc:
             target = invalid if isinstance(exc, InvalidEvent) else conflicts
             target.extend(e.prefixed(*prefix) for e in exc.errors)

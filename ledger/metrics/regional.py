@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from ledger.actors.models import Actor
 from ledger.chains.activity import Activity, Engagement, Liquidity, hops_from
-from ledger.chains.dates import add_years, window_opens, within
 from ledger.chains.places import Places, ever_in
+from ledger.dates import add_years, window_opens, within
 from ledger.db import KeySet
 from ledger.money import FxTable
 from ledger.projections import models as m

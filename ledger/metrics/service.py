@@ -35,12 +35,11 @@ from ledger.regions.models import Region
 from ledger.regions.patterns import matches
 
 DEFAULT_FROM = dt.date(1900, 1, 1)
-# Parts are stored from this year on (from a region's first year with facts when it is earlier,
-# but never before DEFAULT_FROM); a question about other years is computed when asked. The
-# default period starts here, so every whole-year question about it (the dashboard's series from
-# 1900) is served from stored parts: the vectorized pass makes the early, mostly empty years
-# cheap, and a year before a region's first fact is not empty (`firms_unlocated` counts firms
-# anywhere).
+# Parts are stored from this year on, the default period's first; a question about earlier years
+# is computed when asked. So every whole-year question about the default period (the dashboard's
+# series from 1900) is served from stored parts: the vectorized pass makes the early, mostly
+# empty years cheap, and a year before a region's first fact is not empty (`firms_unlocated`
+# counts firms anywhere).
 FIRST_STORED_YEAR = DEFAULT_FROM.year
 DEFAULT_WINDOW = 10
 # The tracking row of the parts: the liquidity seq they were last brought up to.
@@ -289,8 +288,7 @@ def refresh(
         inputs = yearly.PartColumns(columns, core, facts.read(session, columns.vocabulary))
         spans: dict[str, list[int]] = {}
         for region in regions:
-            # Parts start at FIRST_STORED_YEAR, or at the region's first year with facts when that is earlier.
-            first = max(DEFAULT_FROM.year, min(FIRST_STORED_YEAR, inputs.first_year(region.members) or FIRST_STORED_YEAR))
+            first = FIRST_STORED_YEAR
             stored = _first_years(session, region, {window_years}).get(window_years)
             complete = stored is not None and stored <= first
             first = min(first, stored or first)  # older stored parts too: the facts that made them may be retracted

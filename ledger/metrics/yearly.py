@@ -23,8 +23,8 @@ import numpy.typing as npt
 
 from ledger.chains import hop_index
 from ledger.chains.core import I32, I64, Bools, Columns, Core, key_parts, keys
-from ledger.chains.dates import day_number, window_opens_days
 from ledger.chains.pairs import every_hop
+from ledger.dates import day_number, window_opens_days
 from ledger.metrics.facts import Facts, decimal_sums, group_starts
 from ledger.metrics.regional import COUNT_SUMS, DECIMAL_SUMS, Part, Period
 from ledger.money import Objects, is_none
@@ -351,16 +351,6 @@ class PartColumns:
             "retained": (stayers & in_r).sum(axis=0),
             "retention_base": stayers.sum(axis=0),
         }
-
-    def first_year(self, patterns: Patterns) -> int | None:
-        """The year of the region's oldest fact: a founding of a firm ever located there, or a
-        licensing deal of an actor ever there."""
-        p = self.core.places
-        inside = self.core.places.matching(patterns)
-        ever = np.zeros(len(self.facts.vocabulary) + 1, np.bool_)
-        ever[p.actor[inside[p.location]]] = True
-        days = np.concatenate([self.found_on[ever[self.found_firm]], self.facts.deal_on[ever[self.facts.deal_licensor]]])
-        return int(_years(days.min()[None])[0]) if len(days) else None
 
 
 def group_starts_mask(sorted_codes: npt.NDArray[Any]) -> Bools:

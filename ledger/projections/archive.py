@@ -34,15 +34,16 @@ def _twin(table: sa.Table, seq_column: str) -> sa.Table:
     )
 
 
-def _table(model: type[SQLModel]) -> sa.Table:
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The table of a SQLModel class (typed: SQLModel does not declare `__table__`)."""
     table: sa.Table = model.__table__  # type: ignore[attr-defined]
     return table
 
 
 # The column that dates a row in the log: the event that wrote it.
-SEQ_COLUMN: dict[str, str] = {_table(m).name: "event_seq" for m in PROJECTION_TABLES} | {"actor": "registered_seq"}
+SEQ_COLUMN: dict[str, str] = {table_of(m).name: "event_seq" for m in PROJECTION_TABLES} | {"actor": "registered_seq"}
 ARCHIVES: dict[str, sa.Table] = {
-    name: _twin(_table(m), SEQ_COLUMN[name]) for name, m in ((_table(m).name, m) for m in (*PROJECTION_TABLES, Actor))
+    name: _twin(table_of(m), SEQ_COLUMN[name]) for name, m in ((table_of(m).name, m) for m in (*PROJECTION_TABLES, Actor))
 }
 
 
@@ -67,10 +68,10 @@ def archive(session: Session, moves: Sequence[Move]) -> None:
     for model in PROJECTION_TABLES:
         retracted_by = {m.target_seq: m.retraction_seq for m in moves if model in m.tables}
         if retracted_by:
-            table = _table(model)
+            table = table_of(model)
             _move(session, table, table.c[SEQ_COLUMN[table.name]].in_(retracted_by), retracted_by)
     retracted_by = {m.target_seq: m.retraction_seq for m in moves}
-    actors = _table(Actor)
+    actors = table_of(Actor)
     registered = [sa.and_(actors.c.registered_seq == m.target_seq, actors.c.id == m.actor_id) for m in moves if m.actor_id is not None]
     if registered:
         _move(session, actors, sa.or_(*registered), retracted_by)
@@ -87,7 +88,7 @@ def _move(session: Session, table: sa.Table, condition: Any, retracted_by: dict[
 
 def visible(model: type[SQLModel], as_of_seq: int | None) -> sa.FromClause:
     """The rows of a projection as of `as_of_seq` (None: now), with the table's columns."""
-    table = _table(model)
+    table = table_of(model)
     if as_of_seq is None:
         return table
     seq_name = SEQ_COLUMN[table.name]

@@ -7,6 +7,7 @@ it writes nothing, so a rejected event leaves no trace.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -26,7 +27,8 @@ class Plan:
     retract: Target | None = None
 
 
-def check(state: LedgerState, event: s.Event, *, latest_allowed: dt.date) -> Plan:
+def check(state: LedgerState, event: s.Event, *, latest_allowed: dt.date, named: Sequence[Reference] | None = None) -> Plan:
+    """`named`: the event's references when the caller has listed them already."""
     errors: list[ErrorItem] = []
     conflicts: list[ErrorItem] = []
     plan = Plan()
@@ -38,7 +40,7 @@ def check(state: LedgerState, event: s.Event, *, latest_allowed: dt.date) -> Pla
         facts = _register(state, event.data, Reference("actor", ("data",), event.data), local, plan, errors, conflicts)
         if facts is not None:
             plan.mentions.add((facts.id, "actor"))
-    for ref in references(event):
+    for ref in references(event) if named is None else named:
         facts = _resolve(state, ref, local, plan, errors, conflicts)
         if facts is None:
             continue

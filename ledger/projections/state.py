@@ -64,11 +64,6 @@ class Target:
         return str(ref if isinstance(ref, str) else ref["id"])
 
 
-def _table(model: type[SQLModel]) -> sa.Table:
-    table: sa.Table = model.__table__  # type: ignore[attr-defined]
-    return table
-
-
 class LedgerState:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -150,7 +145,7 @@ class LedgerState:
     # ---- writes --------------------------------------------------------------------------------
 
     def add(self, model: type[SQLModel], row: dict[str, Any]) -> None:
-        self._pending[_table(model)].append(row)
+        self._pending[archive.table_of(model)].append(row)
 
     def log(self, row: dict[str, Any]) -> None:
         """Buffer a log row; a later retraction in the same batch may name it."""
@@ -195,7 +190,7 @@ class LedgerState:
             self._closures_of(target.named("firm")).pop(target.seq, None)
         # Its rows may still be buffered: by this batch, or by a rebuild replaying the log.
         for table in (*tables, Actor) if actor_id is not None else tables:
-            self._archive_buffered(_table(table), target, retraction_seq)
+            self._archive_buffered(archive.table_of(table), target, retraction_seq)
         self._moves.append(archive.Move(target.seq, retraction_seq, tables, actor_id))
         target.retracted_by = retraction_seq
         self.add(Retraction, {"target_seq": target.seq, "retraction_seq": retraction_seq})
@@ -219,6 +214,6 @@ class LedgerState:
         self.session.flush()  # ORM changes go first
         archive.archive(self.session, self._moves)
         self._moves.clear()
-        event = _table(EventRow)
+        event = archive.table_of(EventRow)
         bulk_insert(self.session, sorted(self._pending.items(), key=lambda item: item[0] is not event), then)
         self._pending.clear()

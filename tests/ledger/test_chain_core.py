@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.chains import core, frontier, pairs
-from ledger.chains.dates import add_years, add_years_days, day_numbers, from_day_number, window_opens, window_opens_days
+from ledger.dates import add_years, add_years_days, day_numbers, from_day_number, window_opens, window_opens_days
 from ledger.db import read_snapshot
 from tests.ledger.histories import append_one, fresh_sqlite
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench import ledgers
 from ledger import loading
 from ledger.chains import maintain
-from ledger.chains.dates import day_number
+from ledger.dates import day_number
 from ledger.db import read_snapshot, unit_of_work
 from ledger.metrics import service as metrics_service
 from ledger.metrics.models import MetricPart
